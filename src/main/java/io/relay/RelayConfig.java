@@ -1,0 +1,127 @@
+package io.relay;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * Every Relay setting, under the prefix {@code relay}. The README's configuration table mirrors this
+ * interface (checked by {@code ConfigurationTableTest}); environment names follow MicroProfile rules
+ * ({@code relay.ws.ping-interval} is {@code RELAY_WS_PING_INTERVAL}).
+ */
+@ConfigMapping(prefix = "relay")
+public interface RelayConfig {
+
+    /** {@code relay.engine}: where offsets, history and fan-out live. */
+    @WithDefault("memory")
+    EngineKind engine();
+
+    /**
+     * {@code relay.publisher-keys}: the keys publishers present as {@code Authorization: Bearer <key>}.
+     * Several at once so keys can be rotated. Required outside the dev profile.
+     */
+    Optional<List<String>> publisherKeys();
+
+    /** {@code relay.max-payload-bytes}: largest publish request body accepted; larger gets 413. */
+    @WithDefault("65536")
+    int maxPayloadBytes();
+
+    History history();
+
+    Channels channels();
+
+    Auth auth();
+
+    Ws ws();
+
+    Limits limits();
+
+    Idempotency idempotency();
+
+    enum EngineKind {
+        /** One process, no dependency; history is lost on restart (with a new epoch). */
+        memory
+    }
+
+    interface History {
+        /** {@code relay.history.size}: notifications retained per channel for resume. */
+        @WithDefault("1000")
+        int size();
+
+        /** {@code relay.history.ttl}: a retained notification older than this is dropped. */
+        @WithDefault("24h")
+        Duration ttl();
+
+        /** {@code relay.history.max-channels}: channels the memory engine holds; a publish creating one more gets 503. */
+        @WithDefault("1000000")
+        int maxChannels();
+
+        /** {@code relay.history.sweep-interval}: how often expired entries and idle channels are swept. */
+        @WithDefault("30s")
+        Duration sweepInterval();
+    }
+
+    interface Channels {
+        /** {@code relay.channels.public}: channel patterns (exact, or a prefix ending in *) any subscriber may read. */
+        @WithDefault("broadcast")
+        List<String> publicPatterns();
+    }
+
+    interface Auth {
+        /** {@code relay.auth.hmac-secret}: HS256 secret for subscriber tokens, at least 32 bytes. */
+        Optional<String> hmacSecret();
+
+        /** {@code relay.auth.public-key-location}: PEM or JWK(S) file or URL with the RSA/EC key that signs tokens. */
+        Optional<String> publicKeyLocation();
+
+        /** {@code relay.auth.issuer}: when set, the token's iss must equal it. */
+        Optional<String> issuer();
+
+        /** {@code relay.auth.audience}: when set, the token's aud must contain it. */
+        Optional<String> audience();
+
+        /** {@code relay.auth.cookie-name}: cookie that may carry the token. */
+        @WithDefault("relay_token")
+        String cookieName();
+
+        /** {@code relay.auth.query-token}: accept the token in the access_token query parameter. */
+        @WithDefault("false")
+        boolean queryToken();
+
+        /** {@code relay.auth.allowed-origins}: origins (scheme://host[:port]) allowed besides the relay's own. */
+        Optional<List<String>> allowedOrigins();
+
+        /** {@code relay.auth.clock-skew}: tolerance when checking exp. */
+        @WithDefault("30s")
+        Duration clockSkew();
+    }
+
+    interface Ws {
+        /** {@code relay.ws.ping-interval}: server ping period; a peer silent for two periods is closed. */
+        @WithDefault("30s")
+        Duration pingInterval();
+
+        /** {@code relay.ws.max-frame-bytes}: largest client frame; larger closes with 1009. */
+        @WithDefault("16384")
+        int maxFrameBytes();
+
+        /** {@code relay.ws.max-pending-messages}: frames a connection may have unwritten before it is closed with 4002. */
+        @WithDefault("1024")
+        int maxPendingMessages();
+    }
+
+    interface Limits {
+        /** {@code relay.limits.channels-per-connection}: channels one connection (or request) may read at once. */
+        @WithDefault("100")
+        int channelsPerConnection();
+    }
+
+    interface Idempotency {
+        /** {@code relay.idempotency.max-keys}: Idempotency-Key results remembered (oldest forgotten first). */
+        @WithDefault("100000")
+        int maxKeys();
+    }
+}

@@ -1,0 +1,48 @@
+package io.relay.auth;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.List;
+
+import jakarta.inject.Singleton;
+
+import io.relay.RelayConfig;
+
+/**
+ * The publisher keys. A presented key is compared with every configured key in constant time: both
+ * sides are hashed first, so neither the length nor the content of a key leaks through timing, and
+ * the loop never stops early. Keys are never logged or echoed.
+ */
+@Singleton
+public class PublisherKeys {
+
+    private final List<byte[]> digests;
+
+    public PublisherKeys(RelayConfig config) {
+        this.digests = config.publisherKeys().orElse(List.of()).stream()
+                .map(String::strip).filter(k -> !k.isEmpty()).map(PublisherKeys::sha256).toList();
+    }
+
+    /** Whether {@code authorization} (the header's value) is {@code Bearer <a configured key>}. */
+    public boolean accepts(String authorization) {
+        String key = BearerToken.from(authorization);
+        if (key == null) {
+            return false;
+        }
+        byte[] presented = sha256(key);
+        boolean match = false;
+        for (byte[] digest : digests) {
+            match |= MessageDigest.isEqual(presented, digest);
+        }
+        return match;
+    }
+
+    private static byte[] sha256(String key) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

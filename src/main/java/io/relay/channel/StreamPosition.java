@@ -1,0 +1,21 @@
+package io.relay.channel;
+
+/**
+ * A place in a channel's stream: the last offset seen, within an epoch.
+ *
+ * <p>Offsets count notifications in a channel from 1, one by one. The epoch names one continuous
+ * life of that count: it changes only when the channel's history was lost (the memory engine
+ * restarted, Redis lost the stream), so a client holding (epoch, offset) can tell "nothing missed"
+ * (same epoch, offset still retained) from "maybe missed something" (another epoch).
+ */
+public record StreamPosition(String epoch, long offset) {
+
+    public StreamPosition {
+        if (epoch == null || epoch.isEmpty()) {
+            throw new IllegalArgumentException("epoch is required");
+        }
+        if (offset < 0) {
+            throw new IllegalArgumentException("offset must be >= 0");
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package io.relay.engine.memory;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.function.Function;
+
+import io.relay.channel.ChannelName;
+import io.relay.engine.EngineUnavailableException;
+
+/**
+ * The memory engine's channels. A channel is created on first use with a random epoch, and dropped
+ * by {@link #sweep()} once it has neither retained notifications nor subscribers, so memory follows
+ * what is in use. Creation beyond {@code maxChannels} is refused for publishes (503), never for a
+ * channel that already exists.
+ */
+public final class MemoryChannels {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final ConcurrentMap<ChannelName, MemoryChannel> channels = new ConcurrentHashMap<>();
+    private final Clock clock;
+    private final int historySize;
+    private final Duration ttl;
+    private final int maxChannels;
+
+    public MemoryChannels(Clock clock, int historySize, Duration ttl, int maxChannels) {
+        this.clock = clock;
+        this.historySize = historySize;
+        this.ttl = ttl;
+        this.maxChannels = maxChannels;
+    }
+
+    /**
+     * Runs {@code action} on the channel under its lock, creating the channel if needed. Retries when
+     * the sweeper evicted the channel between lookup and lock.
+     */
+    <T> T withChannel(ChannelName name, boolean mayRefuse, Function<MemoryChannel, T> action) {
+        while (true) {
+            MemoryChannel channel = channels.get(name);
+            if (channel == null) {
+                if (mayRefuse && channels.size() >= maxChannels) {
+                    throw new EngineUnavailableException("the memory engine holds its maximum of "
+                            + maxChannels + " channels (relay.history.max-channels)", null);
+                }
+                channel = channels.computeIfAbsent(name, n -> new MemoryChannel(n, newEpoch(), historySize));
+            }
+            synchronized (channel) {
+                if (channel.isLive()) {
+                    return action.apply(channel);
+                }
+            }
+        }
+    }
+
+    /** Drops expired notifications and evicts idle channels. */
+    public void sweep() {
+        Instant expiredBefore = expiredBefore();
+        for (ChannelName name : channels.keySet()) {
+            channels.computeIfPresent(name, (n, channel) -> {
+                synchronized (channel) {
+                    return channel.evictIfIdle(expiredBefore) ? null : channel;
+                }
+            });
+        }
+    }
+
+    Instant now() {
+        return clock.instant();
+    }
+
+    Instant expiredBefore() {
+        return clock.instant().minus(ttl);
+    }
+
+    public int size() {
+        return channels.size();
+    }
+
+    private static String newEpoch() {
+        byte[] bytes = new byte[6];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+}

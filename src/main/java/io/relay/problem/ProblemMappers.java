@@ -1,0 +1,64 @@
+package io.relay.problem;
+
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import io.relay.auth.AccessDeniedException;
+import io.relay.auth.TokenRejectedException;
+import io.relay.channel.InvalidChannelException;
+import io.relay.engine.EngineUnavailableException;
+
+/** Turns every failure of a REST endpoint into a problem+json response. */
+public class ProblemMappers {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+
+    @ServerExceptionMapper
+    public Response problem(ProblemException e) {
+        Response.ResponseBuilder response = build(e.problem(), e.getMessage());
+        e.headers().forEach(response::header);
+        return response.build();
+    }
+
+    @ServerExceptionMapper
+    public Response tokenRejected(TokenRejectedException e) {
+        return build(Problem.UNAUTHORIZED, e.getMessage())
+                .header("WWW-Authenticate", Challenges.bearer(e)).build();
+    }
+
+    @ServerExceptionMapper
+    public Response accessDenied(AccessDeniedException e) {
+        return build(Problem.FORBIDDEN, e.getMessage()).build();
+    }
+
+    @ServerExceptionMapper
+    public Response invalidChannel(InvalidChannelException e) {
+        return build(Problem.INVALID_REQUEST, e.getMessage()).build();
+    }
+
+    @ServerExceptionMapper
+    public Response engineUnavailable(EngineUnavailableException e) {
+        LOG.warnf("engine unavailable: %s", e.getMessage());
+        return build(Problem.ENGINE_UNAVAILABLE, "nothing was published: " + e.getMessage())
+                .header("Retry-After", "1").build();
+    }
+
+    @ServerExceptionMapper
+    public Response webApplication(WebApplicationException e) {
+        Problem problem = Problem.forStatus(e.getResponse().getStatus());
+        return build(problem, problem == Problem.INTERNAL ? "unexpected error" : e.getMessage()).build();
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(Throwable e) {
+        LOG.error("unexpected error", e);
+        return build(Problem.INTERNAL, "unexpected error").build();
+    }
+
+    private static Response.ResponseBuilder build(Problem problem, String detail) {
+        return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(ProblemBody.of(problem, detail));
+    }
+}

@@ -1,0 +1,119 @@
+package io.relay.subscribe;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeSet;
+
+import io.netty.channel.EventLoop;
+import io.relay.channel.ChannelName;
+import io.relay.engine.Notification;
+import io.relay.engine.PresenceInfo;
+
+/**
+ * The subscriptions to one channel on this replica, one {@link LoopGroup} per event loop. The group
+ * array is copy-on-write (it changes only when a loop gets its first or loses its last subscriber)
+ * and read without a lock on the publish path; {@code count}, {@code users} and {@code detached} are
+ * guarded by {@code this}. Once the last subscription leaves, the instance is detached and a new one
+ * takes its place in the hub.
+ */
+final class ChannelSubscribers {
+
+    private final ChannelName channel;
+    private volatile LoopGroup[] groups = new LoopGroup[0];
+    private final Map<String, Integer> users = new HashMap<>();
+    private int count;
+    private boolean detached;
+
+    ChannelSubscribers(ChannelName channel) {
+        this.channel = channel;
+    }
+
+    /** False when this instance was detached: the caller looks the channel up again. */
+    synchronized boolean add(Subscription subscription) {
+        if (detached) {
+            return false;
+        }
+        groupFor(subscription.session().eventLoop()).add(subscription);
+        users.merge(subscription.session().subscriber().userId(), 1, Integer::sum);
+        count++;
+        return true;
+    }
+
+    /** True when this was the last subscription: the instance is now detached. */
+    synchronized boolean remove(Subscription subscription) {
+        for (LoopGroup group : groups) {
+            if (group.eventLoop == subscription.session().eventLoop()) {
+                group.remove(subscription);
+            }
+        }
+        users.computeIfPresent(subscription.session().subscriber().userId(), (u, n) -> n == 1 ? null : n - 1);
+        count--;
+        detached = count == 0;
+        return detached;
+    }
+
+    void deliver(Notification notification) {
+        for (LoopGroup group : groups) {
+            group.eventLoop.execute(() -> group.deliver(notification));
+        }
+    }
+
+    synchronized PresenceInfo presence() {
+        return new PresenceInfo(channel, count, new TreeSet<>(users.keySet()));
+    }
+
+    private LoopGroup groupFor(EventLoop eventLoop) {
+        for (LoopGroup group : groups) {
+            if (group.eventLoop == eventLoop) {
+                return group;
+            }
+        }
+        LoopGroup group = new LoopGroup(eventLoop);
+        LoopGroup[] grown = Arrays.copyOf(groups, groups.length + 1);
+        grown[groups.length] = group;
+        groups = grown;
+        return group;
+    }
+
+    /**
+     * The subscriptions of one event loop. Its list is touched only on that loop: adds and removes
+     * come from sessions owned by it, deliveries run as tasks on it.
+     */
+    private static final class LoopGroup {
+        final EventLoop eventLoop;
+        private final ArrayList<Subscription> members = new ArrayList<>();
+
+        LoopGroup(EventLoop eventLoop) {
+            this.eventLoop = eventLoop;
+        }
+
+        void add(Subscription subscription) {
+            subscription.slot = members.size();
+            members.add(subscription);
+        }
+
+        void remove(Subscription subscription) {
+            int slot = subscription.slot;
+            if (slot < 0 || slot >= members.size() || members.get(slot) != subscription) {
+                return;
+            }
+            Subscription last = members.remove(members.size() - 1);
+            if (last != subscription) {
+                members.set(slot, last);
+                last.slot = slot;
+            }
+            subscription.slot = -1;
+        }
+
+        /** Walks backwards: a delivery may close its session, which swap-removes the current slot. */
+        void deliver(Notification notification) {
+            for (int i = members.size() - 1; i >= 0; i--) {
+                if (i < members.size()) {
+                    members.get(i).offer(notification);
+                }
+            }
+        }
+    }
+}

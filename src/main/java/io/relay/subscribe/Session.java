@@ -1,0 +1,72 @@
+package io.relay.subscribe;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import io.netty.channel.EventLoop;
+import io.relay.auth.Subscriber;
+import io.relay.channel.ChannelName;
+
+/**
+ * One subscriber connection on any transport. Owned by one event loop ({@link #eventLoop()}): the
+ * subscriber, the subscriptions and the closed flag are read and written only there. Other threads
+ * reach a session by running a task on that loop.
+ */
+public final class Session {
+
+    private final String id = UUID.randomUUID().toString();
+    private final EventLoop eventLoop;
+    private final Outbound outbound;
+    private final int maxPending;
+    private final Map<ChannelName, Subscription> subscriptions = new LinkedHashMap<>();
+    private Subscriber subscriber;
+    private boolean closed;
+
+    Session(Subscriber subscriber, EventLoop eventLoop, Outbound outbound, int maxPending) {
+        this.subscriber = subscriber;
+        this.eventLoop = eventLoop;
+        this.outbound = outbound;
+        this.maxPending = maxPending;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public Subscriber subscriber() {
+        return subscriber;
+    }
+
+    void subscriber(Subscriber refreshed) {
+        this.subscriber = refreshed;
+    }
+
+    public EventLoop eventLoop() {
+        return eventLoop;
+    }
+
+    Outbound outbound() {
+        return outbound;
+    }
+
+    int maxPending() {
+        return maxPending;
+    }
+
+    Map<ChannelName, Subscription> subscriptions() {
+        return subscriptions;
+    }
+
+    public boolean isSubscribed(ChannelName channel) {
+        return subscriptions.containsKey(channel);
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    void markClosed() {
+        closed = true;
+    }
+}

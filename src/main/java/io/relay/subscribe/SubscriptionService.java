@@ -1,0 +1,224 @@
+package io.relay.subscribe;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.function.Consumer;
+
+import jakarta.inject.Singleton;
+
+import io.netty.channel.EventLoop;
+import io.relay.RelayConfig;
+import io.relay.auth.AccessDeniedException;
+import io.relay.auth.Subscriber;
+import io.relay.channel.ChannelAccess;
+import io.relay.channel.ChannelName;
+import io.relay.engine.Broker;
+import io.relay.engine.History;
+import io.relay.engine.HistoryPage;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The one subscription service every transport uses: opens and closes sessions, authorises and
+ * starts subscriptions (with resume), and reaches sessions by user. Methods taking a {@link Session}
+ * must be called on that session's event loop.
+ */
+@Singleton
+public class SubscriptionService {
+
+    private final Hub hub;
+    private final Broker broker;
+    private final History history;
+    private final ChannelAccess access;
+    private final int historySize;
+    private final int maxPending;
+    private final int maxChannels;
+    private final ConcurrentMap<String, Set<Session>> sessionsByUser = new ConcurrentHashMap<>();
+
+    public SubscriptionService(Hub hub, Broker broker, History history, RelayConfig config) {
+        this.hub = hub;
+        this.broker = broker;
+        this.history = history;
+        this.access = new ChannelAccess(config.channels().publicPatterns());
+        this.historySize = config.history().size();
+        this.maxPending = config.ws().maxPendingMessages();
+        this.maxChannels = config.limits().channelsPerConnection();
+    }
+
+    public Session open(Subscriber subscriber, EventLoop eventLoop, Outbound outbound) {
+        Session session = new Session(subscriber, eventLoop, outbound, maxPending);
+        sessionsByUser.computeIfAbsent(subscriber.userId(), u -> ConcurrentHashMap.newKeySet()).add(session);
+        return session;
+    }
+
+    /**
+     * The channels a new session starts with: the personal channel, then the requested ones, each
+     * checked. Throws {@link AccessDeniedException} for a channel the subscriber may not read and
+     * {@link SubscribeException} when there are too many.
+     */
+    public List<ChannelName> initialChannels(Subscriber subscriber, List<ChannelName> requested) {
+        Set<ChannelName> channels = new LinkedHashSet<>();
+        channels.add(subscriber.personalChannel());
+        for (ChannelName channel : requested) {
+            authorize(subscriber, channel);
+            channels.add(channel);
+        }
+        if (channels.size() > maxChannels) {
+            throw new SubscribeException("bad_request", "at most " + maxChannels + " channels per connection");
+        }
+        return List.copyOf(channels);
+    }
+
+    public void authorize(Subscriber subscriber, ChannelName channel) {
+        if (!access.canRead(subscriber.userId(), subscriber.grants(), channel)) {
+            throw new AccessDeniedException("channel " + channel + " is not readable with this token");
+        }
+    }
+
+    /**
+     * Subscribes the session to each channel, replaying from each request's position. Once history
+     * is read, on the session's loop: {@code announce} gets the starts (the transport writes its
+     * welcome or subscribed frame), then each replay is written, then live delivery begins. The
+     * returned Uni completes after that; it fails with {@link SubscribeException} for a channel the
+     * session already has or one too many, and with the engine's error when history cannot be read
+     * (the subscriptions are then withdrawn).
+     */
+    public Uni<List<SubscriptionStart>> subscribe(Session session, List<ChannelRequest> requests,
+            Consumer<List<SubscriptionStart>> announce) {
+        try {
+            check(session, requests);
+        } catch (RuntimeException refused) {
+            return Uni.createFrom().failure(refused);
+        }
+        List<Subscription> added = new ArrayList<>(requests.size());
+        List<Uni<HistoryPage>> reads = new ArrayList<>(requests.size());
+        for (ChannelRequest request : requests) {
+            Subscription subscription = new Subscription(session, request.channel());
+            session.subscriptions().put(request.channel(), subscription);
+            hub.add(subscription);
+            added.add(subscription);
+            reads.add(broker.subscribe(request.channel())
+                    .chain(() -> history.read(request.channel(), request.since(), historySize)));
+        }
+        return Uni.join().all(reads).andFailFast()
+                .emitOn(session.eventLoop())
+                .map(pages -> start(session, added, pages, announce))
+                .onFailure().call(failure -> Uni.createFrom().voidItem().emitOn(session.eventLoop())
+                        .invoke(() -> added.forEach(s -> withdraw(session, s))));
+    }
+
+    private void check(Session session, List<ChannelRequest> requests) {
+        for (ChannelRequest request : requests) {
+            authorize(session.subscriber(), request.channel());
+            if (session.isSubscribed(request.channel())) {
+                throw new SubscribeException("already_subscribed", "already subscribed to " + request.channel());
+            }
+        }
+        if (session.subscriptions().size() + requests.size() > maxChannels) {
+            throw new SubscribeException("bad_request", "at most " + maxChannels + " channels per connection");
+        }
+    }
+
+    private List<SubscriptionStart> start(Session session, List<Subscription> added, List<HistoryPage> pages,
+            Consumer<List<SubscriptionStart>> announce) {
+        List<SubscriptionStart> starts = new ArrayList<>(added.size());
+        for (int i = 0; i < added.size(); i++) {
+            starts.add(new SubscriptionStart(added.get(i).channel(), pages.get(i).latest(), pages.get(i).recovered()));
+        }
+        if (session.isClosed()) {
+            return starts;
+        }
+        announce.accept(starts);
+        for (int i = 0; i < added.size(); i++) {
+            added.get(i).goLive(pages.get(i).notifications(), pages.get(i).latest());
+        }
+        return starts;
+    }
+
+    /** False when the session was not subscribed to the channel. */
+    public boolean unsubscribe(Session session, ChannelName channel) {
+        Subscription subscription = session.subscriptions().get(channel);
+        if (subscription == null) {
+            return false;
+        }
+        withdraw(session, subscription);
+        return true;
+    }
+
+    private void withdraw(Session session, Subscription subscription) {
+        if (subscription.isClosed()) {
+            return;
+        }
+        session.subscriptions().remove(subscription.channel(), subscription);
+        subscription.close();
+        hub.remove(subscription);
+        broker.unsubscribe(subscription.channel());
+    }
+
+    /**
+     * Replaces the session's token (same user). Returns the channels the new token no longer grants;
+     * they have been unsubscribed.
+     */
+    public List<ChannelName> refresh(Session session, Subscriber refreshed) {
+        if (!refreshed.userId().equals(session.subscriber().userId())) {
+            throw new AccessDeniedException("a refreshed token must have the same sub");
+        }
+        session.subscriber(refreshed);
+        List<ChannelName> dropped = new ArrayList<>();
+        for (ChannelName channel : List.copyOf(session.subscriptions().keySet())) {
+            if (!access.canRead(refreshed.userId(), refreshed.grants(), channel)) {
+                unsubscribe(session, channel);
+                dropped.add(channel);
+            }
+        }
+        return dropped;
+    }
+
+    /** Releases everything the session holds. Idempotent. */
+    public void close(Session session) {
+        if (session.isClosed()) {
+            return;
+        }
+        session.markClosed();
+        for (Subscription subscription : List.copyOf(session.subscriptions().values())) {
+            withdraw(session, subscription);
+        }
+        sessionsByUser.computeIfPresent(session.subscriber().userId(), (user, sessions) -> {
+            sessions.remove(session);
+            return sessions.isEmpty() ? null : sessions;
+        });
+    }
+
+    /** Closes every live session of the user, on their own loops; returns how many there were. */
+    public int disconnectUser(String userId, CloseCode code) {
+        Set<Session> sessions = sessionsByUser.get(userId);
+        if (sessions == null) {
+            return 0;
+        }
+        List<Session> closing = List.copyOf(sessions);
+        closing.forEach(session -> closeOnLoop(session, code));
+        return closing.size();
+    }
+
+    /** Closes every session (shutdown); returns how many there were. */
+    public int closeAll(CloseCode code) {
+        List<Session> all = sessionsByUser.values().stream().flatMap(Set::stream).toList();
+        all.forEach(session -> closeOnLoop(session, code));
+        return all.size();
+    }
+
+    public int sessionCount() {
+        return sessionsByUser.values().stream().mapToInt(Set::size).sum();
+    }
+
+    private static void closeOnLoop(Session session, CloseCode code) {
+        session.eventLoop().execute(() -> {
+            if (!session.isClosed()) {
+                session.outbound().close(code);
+            }
+        });
+    }
+}

@@ -1,0 +1,243 @@
+package io.relay.transport.ws;
+
+import java.time.Instant;
+import java.util.List;
+
+import org.jboss.logging.Logger;
+
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.relay.auth.AccessDeniedException;
+import io.relay.auth.Subscriber;
+import io.relay.auth.TokenRejectedException;
+import io.relay.auth.TokenVerifier;
+import io.relay.channel.ChannelName;
+import io.relay.engine.Notification;
+import io.relay.ops.RelayMetrics;
+import io.relay.subscribe.ChannelRequest;
+import io.relay.subscribe.CloseCode;
+import io.relay.subscribe.Outbound;
+import io.relay.subscribe.Session;
+import io.relay.subscribe.SubscribeException;
+import io.relay.subscribe.SubscriptionService;
+import io.relay.subscribe.SubscriptionStart;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocketFrameType;
+import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
+import io.vertx.core.impl.ContextInternal;
+
+/**
+ * One subscriber WebSocket: decodes ops, calls the subscription service, encodes frames. Confined to
+ * the socket's event loop; every field is read and written only there.
+ *
+ * <p>Outbound queue: at most {@code maxPending} frames may be handed to the socket and not yet
+ * written to the network. One more closes the connection with 4002: the client reconnects and
+ * resumes from its last offset, so a slow reader loses nothing and costs bounded memory.
+ */
+final class WsConnection implements Outbound {
+
+    private static final Logger LOG = Logger.getLogger(WsConnection.class);
+    private static final Buffer PING = Buffer.buffer("relay");
+
+    private final ServerWebSocket socket;
+    private final Vertx vertx;
+    private final SubscriptionService service;
+    private final TokenVerifier verifier;
+    private final RelayMetrics metrics;
+    private final WsSettings settings;
+    private final Handler<AsyncResult<Void>> onWritten = this::written;
+    private Session session;
+    private int pending;
+    private boolean closing;
+    private boolean answeredSinceLastPing = true;
+    private long keepAliveTimer = -1;
+    private long expiryTimer = -1;
+
+    WsConnection(ServerWebSocket socket, Vertx vertx, SubscriptionService service, TokenVerifier verifier,
+            RelayMetrics metrics, WsSettings settings) {
+        this.socket = socket;
+        this.vertx = vertx;
+        this.service = service;
+        this.verifier = verifier;
+        this.metrics = metrics;
+        this.settings = settings;
+    }
+
+    /** Starts the session: welcome first, then anything the client sent meanwhile. */
+    void start(Subscriber subscriber, List<ChannelName> channels) {
+        metrics.connectionOpened();
+        session = service.open(subscriber, ((ContextInternal) vertx.getOrCreateContext()).nettyEventLoop(), this);
+        socket.pause();
+        socket.textMessageHandler(this::onText);
+        socket.binaryMessageHandler(data -> close(CloseCode.BINARY_FRAME));
+        socket.pongHandler(data -> answeredSinceLastPing = true);
+        socket.exceptionHandler(this::onException);
+        socket.closeHandler(v -> onClosed());
+        keepAliveTimer = vertx.setPeriodic(settings.pingInterval().toMillis(), id -> keepAlive());
+        scheduleExpiry(subscriber);
+        List<ChannelRequest> requests = channels.stream().map(channel -> new ChannelRequest(channel, null)).toList();
+        service.subscribe(session, requests, starts -> send(WsFrames.welcome(subscriber.userId(), starts)))
+                .subscribe().with(starts -> socket.resume(), failure -> {
+                    LOG.warnf("could not start a WebSocket session: %s", failure.toString());
+                    close(CloseCode.SHUTTING_DOWN);
+                });
+    }
+
+    @Override
+    public void notification(Notification notification, boolean replay) {
+        if (!admit()) {
+            return;
+        }
+        socket.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, notification.wsFrame().duplicate(), true),
+                onWritten);
+        if (!replay) {
+            metrics.delivered(notification.createdNanos());
+        }
+    }
+
+    @Override
+    public void close(CloseCode code) {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        if (code == CloseCode.SLOW_CONSUMER) {
+            metrics.slowConsumerClosed();
+        }
+        release();
+        if (!socket.isClosed()) {
+            socket.close((short) code.code(), code.reason());
+        }
+    }
+
+    private void onText(String text) {
+        answeredSinceLastPing = true;
+        WsCommand command = WsCommand.decode(text);
+        if (command instanceof WsCommand.Subscribe subscribe) {
+            subscribe(subscribe);
+        } else if (command instanceof WsCommand.Unsubscribe unsubscribe) {
+            if (service.unsubscribe(session, unsubscribe.channel())) {
+                send(WsFrames.unsubscribed(unsubscribe.channel()));
+            } else {
+                send(WsFrames.error("bad_request", unsubscribe.channel().value(), "not subscribed"));
+            }
+        } else if (command instanceof WsCommand.Ping) {
+            send(WsFrames.PONG);
+        } else if (command instanceof WsCommand.Refresh refresh) {
+            refresh(refresh.token());
+        } else if (command instanceof WsCommand.BadCommand bad) {
+            send(WsFrames.error("bad_request", bad.channel(), bad.message()));
+        }
+    }
+
+    private void subscribe(WsCommand.Subscribe command) {
+        String channel = command.channel().value();
+        service.subscribe(session, List.of(new ChannelRequest(command.channel(), command.since())),
+                starts -> send(WsFrames.subscribed(starts.get(0))))
+                .subscribe().with(starts -> {
+                }, failure -> {
+                    if (failure instanceof SubscribeException refused) {
+                        send(WsFrames.error(refused.code(), channel, refused.getMessage()));
+                    } else if (failure instanceof AccessDeniedException denied) {
+                        metrics.authFailure("channel");
+                        send(WsFrames.error("forbidden", channel, denied.getMessage()));
+                    } else {
+                        LOG.warnf("subscribe to %s failed: %s", channel, failure.toString());
+                        send(WsFrames.error("unavailable", channel, "the channel cannot be read now: try again"));
+                    }
+                });
+    }
+
+    private void refresh(String token) {
+        try {
+            Subscriber refreshed = verifier.verify(token);
+            for (ChannelName dropped : service.refresh(session, refreshed)) {
+                send(WsFrames.unsubscribed(dropped));
+            }
+            scheduleExpiry(refreshed);
+        } catch (TokenRejectedException rejected) {
+            metrics.authFailure(rejected.reason().name());
+            send(WsFrames.error("bad_request", null, "refresh refused: " + rejected.getMessage()));
+        } catch (AccessDeniedException denied) {
+            metrics.authFailure("refresh_sub");
+            send(WsFrames.error("forbidden", null, denied.getMessage()));
+        }
+    }
+
+    private void scheduleExpiry(Subscriber subscriber) {
+        if (expiryTimer != -1) {
+            vertx.cancelTimer(expiryTimer);
+            expiryTimer = -1;
+        }
+        if (subscriber.expiresAt() != null) {
+            long delay = Math.max(1, subscriber.expiresAt().toEpochMilli() - Instant.now().toEpochMilli());
+            expiryTimer = vertx.setTimer(delay, id -> close(CloseCode.TOKEN_EXPIRED));
+        }
+    }
+
+    /** Pings every interval; a peer that answered nothing since the previous ping is gone. */
+    private void keepAlive() {
+        if (!answeredSinceLastPing) {
+            close(CloseCode.PEER_SILENT);
+            return;
+        }
+        answeredSinceLastPing = false;
+        socket.writePing(PING);
+    }
+
+    private void send(String frame) {
+        if (admit()) {
+            socket.writeFinalTextFrame(frame, onWritten);
+        }
+    }
+
+    private boolean admit() {
+        if (closing) {
+            return false;
+        }
+        if (pending >= settings.maxPendingMessages()) {
+            close(CloseCode.SLOW_CONSUMER);
+            return false;
+        }
+        pending++;
+        return true;
+    }
+
+    private void written(AsyncResult<Void> result) {
+        pending--;
+    }
+
+    private void onException(Throwable failure) {
+        if (failure instanceof CorruptedWebSocketFrameException corrupted
+                && corrupted.closeStatus().code() == WebSocketCloseStatus.MESSAGE_TOO_BIG.code()) {
+            close(CloseCode.FRAME_TOO_BIG);
+        } else {
+            LOG.debugf("WebSocket error: %s", failure.toString());
+            close(CloseCode.POLICY_VIOLATION);
+        }
+    }
+
+    private void onClosed() {
+        closing = true;
+        release();
+    }
+
+    private void release() {
+        if (keepAliveTimer != -1) {
+            vertx.cancelTimer(keepAliveTimer);
+            keepAliveTimer = -1;
+        }
+        if (expiryTimer != -1) {
+            vertx.cancelTimer(expiryTimer);
+            expiryTimer = -1;
+        }
+        if (session != null && !session.isClosed()) {
+            service.close(session);
+            metrics.connectionClosed();
+        }
+    }
+}
