@@ -19,8 +19,13 @@ public class PublisherKeys {
 
     private final List<byte[]> digests;
 
+    @jakarta.inject.Inject
     public PublisherKeys(RelayConfig config) {
-        this.digests = config.publisherKeys().orElse(List.of()).stream()
+        this(config.publisherKeys().orElse(List.of()));
+    }
+
+    public PublisherKeys(List<String> keys) {
+        this.digests = keys.stream()
                 .map(String::strip).filter(k -> !k.isEmpty()).map(PublisherKeys::sha256).toList();
     }
 

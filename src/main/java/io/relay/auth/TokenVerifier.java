@@ -38,16 +38,43 @@ public class TokenVerifier {
             AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256,
             AlgorithmIdentifiers.ECDSA_USING_P384_CURVE_AND_SHA384 };
 
-    private final JwtConsumer consumer;
+    private final RelayConfig.Auth config;
+    private volatile JwtConsumer consumer;
 
+    @jakarta.inject.Inject
     public TokenVerifier(RelayConfig config) {
-        this.consumer = buildConsumer(config.auth());
+        this(config.auth());
+    }
+
+    public TokenVerifier(RelayConfig.Auth config) {
+        this.config = config;
+    }
+
+    /**
+     * Loads the verification key; throws {@link IllegalStateException} naming the setting when it is
+     * missing or unusable. Called at start-up, so that requests never meet a half-configured verifier.
+     */
+    public void load() {
+        consumer();
+    }
+
+    private JwtConsumer consumer() {
+        JwtConsumer built = consumer;
+        if (built == null) {
+            synchronized (this) {
+                if (consumer == null) {
+                    consumer = buildConsumer(config);
+                }
+                built = consumer;
+            }
+        }
+        return built;
     }
 
     public Subscriber verify(String token) {
         JwtClaims claims;
         try {
-            claims = consumer.processToClaims(token);
+            claims = consumer().processToClaims(token);
         } catch (InvalidJwtException e) {
             if (e.hasExpired()) {
                 throw new TokenRejectedException(TokenRejectedException.Reason.expired, "the token has expired");

@@ -22,6 +22,7 @@ import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.configuration.ConfigUtils;
 import io.relay.RelayConfig;
+import io.relay.auth.TokenVerifier;
 
 /**
  * Refuses to run without credentials, or with the dev defaults outside the dev profile, with one
@@ -38,16 +39,25 @@ public class StartupCheck {
     private static final int MIN_SECRET_BYTES = 32;
 
     private final RelayConfig config;
+    private final TokenVerifier verifier;
     private final int port;
 
-    public StartupCheck(RelayConfig config, @ConfigProperty(name = "quarkus.http.port") int port) {
+    public StartupCheck(RelayConfig config, TokenVerifier verifier, @ConfigProperty(name = "quarkus.http.port") int port) {
         this.config = config;
+        this.verifier = verifier;
         this.port = port;
     }
 
     void onStart(@Observes @Priority(1) StartupEvent event) {
         boolean dev = ConfigUtils.getProfiles().contains("dev");
         List<String> problems = problems(dev);
+        if (problems.isEmpty()) {
+            try {
+                verifier.load();
+            } catch (IllegalStateException unusable) {
+                problems.add(unusable.getMessage());
+            }
+        }
         if (!problems.isEmpty()) {
             problems.forEach(LOG::error);
             Quarkus.asyncExit(1);

@@ -1,0 +1,215 @@
+package io.relay.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.relay.channel.ChannelName;
+import io.relay.channel.StreamPosition;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The behaviour every engine owes the subscription service: offsets, ordering, atomic multi-channel
+ * publishes, recovery, retention and idempotency. Each engine's test extends this class.
+ */
+public abstract class EngineContractTest {
+
+    protected static final int HISTORY_SIZE = 10;
+    protected static final Duration TTL = Duration.ofMinutes(5);
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    protected final MutableClock clock = new MutableClock();
+    protected final List<Notification> delivered = Collections.synchronizedList(new ArrayList<>());
+    protected Engine engine;
+
+    /** The roles of one engine instance, built on {@code clock}, delivering to {@code listener}. */
+    public record Engine(Broker broker, History history, IdempotencyStore idempotency, AutoCloseable resources) {
+    }
+
+    protected abstract Engine create(NotificationListener listener);
+
+    @BeforeEach
+    void startEngine() {
+        engine = create(delivered::add);
+    }
+
+    @AfterEach
+    void stopEngine() throws Exception {
+        engine.resources().close();
+    }
+
+    protected PublishResult publish(String data, String... channels) {
+        List<ChannelName> names = java.util.Arrays.stream(channels).map(ChannelName::of).toList();
+        return engine.broker().publish(new PublishRequest(UUID.randomUUID().toString(), names, "e", data))
+                .await().atMost(WAIT);
+    }
+
+    protected HistoryPage read(String channel, StreamPosition since, int limit) {
+        return engine.history().read(ChannelName.of(channel), since, limit).await().atMost(WAIT);
+    }
+
+    @Test
+    void offsetsStartAtOneAndGrowByOne() {
+        assertEquals(1, publish("1", "c").channels().get(0).position().offset());
+        assertEquals(2, publish("2", "c").channels().get(0).position().offset());
+        assertEquals(1, publish("1", "d").channels().get(0).position().offset());
+    }
+
+    @Test
+    void offsetsStayDenseUnderConcurrentPublishers() throws Exception {
+        int publishers = 8;
+        int each = 250;
+        ExecutorService pool = Executors.newFixedThreadPool(publishers);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int p = 0; p < publishers; p++) {
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < each; i++) {
+                        publish("{\"i\":" + i + "}", "busy");
+                    }
+                }));
+            }
+            for (Future<?> future : done) {
+                future.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        List<Long> offsets = delivered.stream().filter(n -> n.channel().value().equals("busy"))
+                .map(Notification::offset).toList();
+        assertEquals(publishers * each, offsets.size());
+        for (int i = 0; i < offsets.size(); i++) {
+            assertEquals(i + 1, offsets.get(i), "the listener sees offsets in order, each once");
+        }
+    }
+
+    @Test
+    void multiChannelPublishLandsOnEveryChannelWithOneId() {
+        publish("0", "b");
+        PublishResult result = publish("{\"x\":1}", "a", "b");
+        assertEquals(List.of(1L, 2L), result.channels().stream().map(p -> p.position().offset()).toList());
+        assertEquals(2, delivered.stream().filter(n -> n.id().equals(result.id())).count());
+    }
+
+    @Test
+    void readsWhatCameAfterAPosition() {
+        String epoch = publish("1", "r").channels().get(0).position().epoch();
+        publish("2", "r");
+        publish("3", "r");
+        HistoryPage page = read("r", new StreamPosition(epoch, 1), 100);
+        assertTrue(page.recovered());
+        assertEquals(List.of("2", "3"), page.notifications().stream().map(Notification::data).toList());
+        assertEquals(new StreamPosition(epoch, 3), page.latest());
+        assertFalse(page.more());
+    }
+
+    @Test
+    void readingFromNowReadsNothing() {
+        publish("1", "n");
+        HistoryPage page = read("n", null, 100);
+        assertTrue(page.recovered());
+        assertTrue(page.notifications().isEmpty());
+        assertEquals(1, page.latest().offset());
+    }
+
+    @Test
+    void anEmptyChannelHasOffsetZero() {
+        HistoryPage page = read("never-published", null, 100);
+        assertEquals(0, page.latest().offset());
+        assertFalse(page.latest().epoch().isEmpty());
+    }
+
+    @Test
+    void pagesOldestFirstAndSaysWhenThereIsMore() {
+        String epoch = publish("1", "p").channels().get(0).position().epoch();
+        for (int i = 2; i <= 5; i++) {
+            publish(Integer.toString(i), "p");
+        }
+        HistoryPage page = read("p", new StreamPosition(epoch, 0), 2);
+        assertEquals(List.of("1", "2"), page.notifications().stream().map(Notification::data).toList());
+        assertTrue(page.more());
+    }
+
+    @Test
+    void positionDroppedByHistoryOverflowIsNotRecovered() {
+        String epoch = publish("1", "o").channels().get(0).position().epoch();
+        for (int i = 2; i <= HISTORY_SIZE + 5; i++) {
+            publish(Integer.toString(i), "o");
+        }
+        HistoryPage page = read("o", new StreamPosition(epoch, 2), 100);
+        assertFalse(page.recovered());
+        assertEquals(HISTORY_SIZE, page.notifications().size(), "everything retained is replayed");
+        assertEquals(6, page.notifications().get(0).offset());
+    }
+
+    @Test
+    void unknownEpochGetsEverythingRetained() {
+        publish("1", "u");
+        publish("2", "u");
+        HistoryPage page = read("u", new StreamPosition("no-such-epoch", 1), 100);
+        assertFalse(page.recovered());
+        assertEquals(2, page.notifications().size());
+    }
+
+    @Test
+    void expiredNotificationsAreDropped() {
+        String epoch = publish("old", "t").channels().get(0).position().epoch();
+        clock.advance(TTL.plusSeconds(1));
+        publish("new", "t");
+        HistoryPage page = read("t", new StreamPosition(epoch, 0), 100);
+        assertFalse(page.recovered(), "offset 1 expired, so a client at 0 missed it");
+        assertEquals(List.of("new"), page.notifications().stream().map(Notification::data).toList());
+    }
+
+    @Test
+    void idempotentPublishHappensOnce() {
+        AtomicInteger calls = new AtomicInteger();
+        PublishRequest request = new PublishRequest("first", List.of(ChannelName.of("i")), null, "1");
+        PublishResult first = engine.idempotency().publishOnce("key-1", () -> {
+            calls.incrementAndGet();
+            return engine.broker().publish(request);
+        }).await().atMost(WAIT);
+        PublishResult retry = engine.idempotency().publishOnce("key-1", () -> {
+            calls.incrementAndGet();
+            return engine.broker().publish(new PublishRequest("second", request.channels(), null, "1"));
+        }).await().atMost(WAIT);
+        assertEquals(first, retry);
+        assertEquals(1, calls.get());
+        assertEquals(1, delivered.size());
+    }
+
+    @Test
+    void failedIdempotentPublishIsForgotten() {
+        assertThrows(EngineUnavailableException.class, () -> engine.idempotency().publishOnce("key-2",
+                () -> Uni.createFrom().failure(new EngineUnavailableException("down", null))).await().atMost(WAIT));
+        PublishResult retried = engine.idempotency().publishOnce("key-2", () -> engine.broker()
+                .publish(new PublishRequest("again", List.of(ChannelName.of("f")), null, "1"))).await().atMost(WAIT);
+        assertEquals("again", retried.id());
+    }
+
+    @Test
+    void idempotencyKeysExpireWithHistory() {
+        PublishResult first = engine.idempotency().publishOnce("key-3", () -> engine.broker()
+                .publish(new PublishRequest("one", List.of(ChannelName.of("k")), null, "1"))).await().atMost(WAIT);
+        clock.advance(TTL.plusSeconds(1));
+        PublishResult later = engine.idempotency().publishOnce("key-3", () -> engine.broker()
+                .publish(new PublishRequest("two", List.of(ChannelName.of("k")), null, "1"))).await().atMost(WAIT);
+        assertNotEquals(first.id(), later.id());
+    }
+}
