@@ -23,8 +23,10 @@ import io.smallrye.mutiny.Uni;
  * {@code POST /api/v1/notifications}. Checks run cheapest and least revealing first: the key (401),
  * the size (413), the media type (415), then the body (400). Runs on the event loop.
  */
-@Path("/api/v1/notifications")
+@Path(PublishResource.PATH)
 public class PublishResource {
+
+    static final String PATH = "/api/v1/notifications";
 
     private static final int MAX_IDEMPOTENCY_KEY = 255;
 

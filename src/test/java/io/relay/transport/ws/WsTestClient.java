@@ -127,6 +127,7 @@ public final class WsTestClient implements AutoCloseable {
         private final WebSocketConnectOptions options = new WebSocketConnectOptions();
         private final StringBuilder query = new StringBuilder();
         private int maxFrameSize = 65536;
+        private boolean sendOrigin = true;
 
         Builder(URI base) {
             options.setHost(base.getHost()).setPort(base.getPort()).setURI("/ws");
@@ -149,6 +150,12 @@ public final class WsTestClient implements AutoCloseable {
         public Builder channel(String channel) {
             query.append(query.length() == 0 ? '?' : '&').append("channel=")
                     .append(java.net.URLEncoder.encode(channel, java.nio.charset.StandardCharsets.UTF_8));
+            return this;
+        }
+
+        /** Sends no Origin header (the Vert.x client otherwise sends one naming the server). */
+        public Builder withoutOrigin() {
+            this.sendOrigin = false;
             return this;
         }
 
@@ -186,7 +193,9 @@ public final class WsTestClient implements AutoCloseable {
         private CompletableFuture<WsTestClient> connectAsync() {
             options.setURI("/ws" + query);
             WebSocketClient client = VERTX.createWebSocketClient(new WebSocketClientOptions()
-                    .setMaxFrameSize(maxFrameSize).setMaxMessageSize(Math.max(maxFrameSize, 262144)));
+                    .setMaxFrameSize(maxFrameSize).setMaxMessageSize(Math.max(maxFrameSize, 262144))
+                    .setSendUnmaskedFrames(false));
+            options.setAllowOriginHeader(sendOrigin);
             return client.connect(options).map(WsTestClient::new).toCompletionStage().toCompletableFuture();
         }
     }

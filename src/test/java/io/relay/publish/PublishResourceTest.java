@@ -1,0 +1,178 @@
+package io.relay.publish;
+
+import static io.relay.RelayTestSupport.publisher;
+import static io.relay.RelayTestSupport.unique;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.startsWith;
+
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.relay.RelayTestSupport;
+import io.restassured.response.ValidatableResponse;
+import io.vertx.core.json.JsonObject;
+
+@QuarkusTest
+class PublishResourceTest {
+
+    private static final String URL = "/api/v1/notifications";
+
+    @Test
+    void publishesToOneChannel() {
+        String channel = unique("orders-");
+        publisher().body("{\"channel\":\"" + channel + "\",\"event\":\"order.shipped\",\"data\":{\"orderId\":7}}")
+                .post(URL).then().statusCode(202)
+                .contentType("application/json")
+                .body("id", notNullValue())
+                .body("channels", hasSize(1))
+                .body("channels[0].channel", equalTo(channel))
+                .body("channels[0].epoch", notNullValue())
+                .body("channels[0].offset", equalTo(1));
+        publisher().body("{\"channel\":\"" + channel + "\",\"data\":null}").post(URL).then().statusCode(202)
+                .body("channels[0].offset", equalTo(2));
+    }
+
+    @Test
+    void publishesToSeveralChannelsAtOnce() {
+        String a = unique("a-");
+        String b = unique("b-");
+        publisher().body("{\"channels\":[\"" + a + "\",\"" + b + "\"],\"data\":[1,2,3]}").post(URL).then()
+                .statusCode(202)
+                .body("channels.channel", org.hamcrest.Matchers.contains(a, b))
+                .body("channels.offset", org.hamcrest.Matchers.contains(1, 1));
+    }
+
+    @Test
+    void acceptsEveryConfiguredKey() {
+        given().header("Authorization", "Bearer test-publisher-key-2").contentType("application/json")
+                .body("{\"channel\":\"rotated\",\"data\":1}").post(URL).then().statusCode(202);
+    }
+
+    @Test
+    void retryWithTheSameIdempotencyKeyPublishesNothingNew() {
+        String channel = unique("idem-");
+        String key = unique("key-");
+        String body = "{\"channel\":\"" + channel + "\",\"data\":{\"n\":1}}";
+        String first = publisher().header("Idempotency-Key", key).body(body).post(URL).then().statusCode(202)
+                .extract().asString();
+        publisher().header("Idempotency-Key", key).body(body).post(URL).then().statusCode(202)
+                .header("Idempotent-Replayed", "true")
+                .body(equalTo(first));
+        publisher().body(body).post(URL).then().statusCode(202).body("channels[0].offset", equalTo(2));
+    }
+
+    @Test
+    void refusesMissingKey() {
+        given().contentType("application/json").body("{\"channel\":\"x\",\"data\":1}").post(URL).then()
+                .statusCode(401)
+                .header("WWW-Authenticate", startsWith("Bearer"));
+        problem(given().contentType("application/json").body("{}").post(URL).then(), 401);
+    }
+
+    @Test
+    void refusesUnknownKeyAndDoesNotEchoIt() {
+        problem(given().header("Authorization", "Bearer wrong-secret-key").contentType("application/json")
+                .body("{\"channel\":\"x\",\"data\":1}").post(URL).then(), 401)
+                .body(not(containsString("wrong-secret-key")));
+    }
+
+    @Test
+    void refusesBodiesOverTheLimit() {
+        String channel = unique("big-");
+        String big = "{\"channel\":\"" + channel + "\",\"data\":\"" + "x".repeat(70_000) + "\"}";
+        problem(publisher().body(big).post(URL).then(), 413);
+        publisher().body("{\"channel\":\"" + channel + "\",\"data\":1}").post(URL).then().statusCode(202)
+                .body("channels[0].offset", equalTo(1));
+    }
+
+    @Test
+    void refusesBodiesFarOverTheHttpLimit() {
+        problem(publisher().body("x".repeat(2_000_000)).post(URL).then(), 413);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "text/plain", "application/xml", "application/x-www-form-urlencoded" })
+    void refusesContentTypesOtherThanJson(String type) {
+        problem(given().header("Authorization", "Bearer test-publisher-key").contentType(type)
+                .body("{\"channel\":\"x\",\"data\":1}").post(URL).then(), 415);
+    }
+
+    @Test
+    void refusesMissingContentType() {
+        problem(given().header("Authorization", "Bearer test-publisher-key").body("{\"channel\":\"x\",\"data\":1}".getBytes())
+                .post(URL).then(), 415);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "", "not json", "{\"channel\":\"x\",\"data\":1", "[]", "\"string\"", "{\"channel\":\"x\"}",
+            "{\"data\":1}", "{\"channel\":\"bad name\",\"data\":1}", "{\"channel\":\"\",\"data\":1}",
+            "{\"channel\":7,\"data\":1}", "{\"channel\":\"x\",\"channels\":[\"y\"],\"data\":1}",
+            "{\"channels\":[],\"data\":1}", "{\"channels\":\"x\",\"data\":1}", "{\"channels\":[\"x\",\"x\"],\"data\":1}",
+            "{\"channels\":[\"x\",5],\"data\":1}", "{\"channel\":\"x\",\"data\":1,\"event\":\"\"}",
+            "{\"channel\":\"x\",\"data\":1,\"event\":7}", "{\"channel\":\"x\",\"data\":1,\"chanel\":\"y\"}",
+            "{\"channel\":\"x\",\"data\":1,\"data\":2}", "{\"channel\":\"x\",\"data\":1} trailing"
+    })
+    void refusesInvalidBodies(String body) {
+        problem(publisher().body(body).post(URL).then(), 400);
+    }
+
+    @Test
+    void refusesTooLongEventNames() {
+        problem(publisher().body("{\"channel\":\"x\",\"data\":1,\"event\":\"" + "e".repeat(65) + "\"}").post(URL).then(), 400);
+        publisher().body("{\"channel\":\"x\",\"data\":1,\"event\":\"" + "e".repeat(64) + "\"}").post(URL).then().statusCode(202);
+    }
+
+    @Test
+    void refusesMoreThanAHundredChannels() {
+        String channels = IntStream.range(0, 101).mapToObj(i -> "\"many" + i + "\"").collect(Collectors.joining(","));
+        problem(publisher().body("{\"channels\":[" + channels + "],\"data\":1}").post(URL).then(), 400);
+    }
+
+    @Test
+    void refusesTooDeeplyNestedData() {
+        String deep = "[".repeat(200) + "]".repeat(200);
+        problem(publisher().body("{\"channel\":\"x\",\"data\":" + deep + "}").post(URL).then(), 400);
+    }
+
+    @Test
+    void refusesMalformedIdempotencyKey() {
+        problem(publisher().header("Idempotency-Key", "k".repeat(256)).body("{\"channel\":\"x\",\"data\":1}")
+                .post(URL).then(), 400);
+    }
+
+    @Test
+    void aRefusedPublishDamagesNothing() {
+        String channel = unique("intact-");
+        RelayTestSupport.publish(channel, 1);
+        problem(publisher().body("{\"channels\":[\"" + channel + "\",\"bad name\"],\"data\":1}").post(URL).then(), 400);
+        JsonObject next = RelayTestSupport.publish(channel, 2);
+        org.junit.jupiter.api.Assertions.assertEquals(2,
+                next.getJsonArray("channels").getJsonObject(0).getInteger("offset"));
+    }
+
+    @Test
+    void unknownPathsAndMethodsAreProblemsToo() {
+        problem(publisher().get("/api/v1/nothing-here").then(), 404);
+        problem(publisher().put(URL).then(), 405);
+    }
+
+    static ValidatableResponse problem(ValidatableResponse response, int status) {
+        return response.statusCode(status)
+                .contentType("application/problem+json")
+                .body("status", equalTo(status))
+                .body("type", startsWith("https://relay.dev/problems/"))
+                .body("title", notNullValue())
+                .body("detail", notNullValue());
+    }
+}

@@ -1,0 +1,144 @@
+package io.relay.transport.ws;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.relay.TestTokens;
+import io.vertx.core.json.JsonObject;
+
+/** Every refusal happens before the upgrade, with a status and a problem body: never a 101 then a close. */
+@QuarkusTest
+class WsHandshakeTest {
+
+    @TestHTTPResource("/")
+    URI base;
+
+    @Test
+    void acceptsATokenInTheAuthorizationHeader() {
+        try (WsTestClient client = WsTestClient.to(base).token(TestTokens.valid("alice")).connect()) {
+            JsonObject welcome = client.next("welcome");
+            assertEquals("alice", welcome.getString("user"));
+            assertEquals("user:alice", welcome.getJsonArray("channels").getJsonObject(0).getString("channel"));
+        }
+    }
+
+    @Test
+    void acceptsATokenOfferedAsSubprotocolAndSelectsRelayV1() {
+        try (WsTestClient client = WsTestClient.to(base)
+                .subprotocols("relay.v1", "relay.bearer." + TestTokens.valid("bob")).connect()) {
+            assertEquals("relay.v1", client.subprotocol());
+            assertEquals("bob", client.next("welcome").getString("user"));
+        }
+    }
+
+    @Test
+    void acceptsACookieFromAnAllowedOrigin() {
+        try (WsTestClient client = WsTestClient.to(base).header("Cookie", "relay_token=" + TestTokens.valid("carol"))
+                .header("Origin", "https://app.example.com").connect()) {
+            assertEquals("carol", client.next("welcome").getString("user"));
+        }
+    }
+
+    @Test
+    void acceptsACookieFromTheRelaysOwnOrigin() {
+        try (WsTestClient client = WsTestClient.to(base).header("Cookie", "relay_token=" + TestTokens.valid("dave"))
+                .header("Origin", "http://" + base.getHost() + ":" + base.getPort()).connect()) {
+            assertEquals("dave", client.next("welcome").getString("user"));
+        }
+    }
+
+    @Test
+    void refusesACookieFromAForeignOrigin() {
+        WsTestClient.Refusal refusal = WsTestClient.to(base).header("Cookie", "relay_token=" + TestTokens.valid("carol"))
+                .header("Origin", "https://evil.example.net").refused();
+        assertProblem(refusal, 403);
+    }
+
+    @Test
+    void refusesACookieWithoutOrigin() {
+        assertProblem(WsTestClient.to(base).header("Cookie", "relay_token=" + TestTokens.valid("carol")).withoutOrigin()
+                .refused(), 403);
+    }
+
+    @Test
+    void refusesAMissingToken() {
+        WsTestClient.Refusal refusal = WsTestClient.to(base).refused();
+        assertProblem(refusal, 401);
+        assertEquals("Bearer realm=\"relay\"", refusal.wwwAuthenticate());
+    }
+
+    @Test
+    void refusesAnExpiredToken() {
+        WsTestClient.Refusal refusal = WsTestClient.to(base).token(TestTokens.expired("alice")).refused();
+        assertProblem(refusal, 401);
+        assertTrue(refusal.wwwAuthenticate().contains("invalid_token"));
+    }
+
+    @Test
+    void refusesAWronglySignedToken() {
+        assertProblem(WsTestClient.to(base)
+                .token(TestTokens.signedWith("some-other-secret-0123456789-abcdefghij", "alice")).refused(), 401);
+    }
+
+    @Test
+    void refusesAlgNone() {
+        assertProblem(WsTestClient.to(base).token(TestTokens.unsigned("alice")).refused(), 401);
+    }
+
+    @Test
+    void refusesAForbiddenChannel() {
+        assertProblem(WsTestClient.to(base).token(TestTokens.valid("alice")).channel("secret").refused(), 403);
+        assertProblem(WsTestClient.to(base).token(TestTokens.valid("alice")).channel("user:bob").refused(), 403);
+    }
+
+    @Test
+    void refusesAnInvalidChannelName() {
+        assertProblem(WsTestClient.to(base).token(TestTokens.valid("alice")).channel("no spaces").refused(), 400);
+    }
+
+    @Test
+    void refusesTooManyChannels() {
+        WsTestClient.Builder builder = WsTestClient.to(base).token(TestTokens.valid("alice", "c*"));
+        for (int i = 0; i < 100; i++) {
+            builder.channel("c" + i);
+        }
+        assertProblem(builder.refused(), 400);
+    }
+
+    @Test
+    void aPlainGetIsToldToUpgrade() {
+        io.restassured.RestAssured.given().get("/ws").then().statusCode(426)
+                .contentType("application/problem+json");
+    }
+
+    @Test
+    void subscribesToGrantedAndPublicChannelsAtConnect() {
+        try (WsTestClient client = WsTestClient.to(base).token(TestTokens.valid("erin", "team:*"))
+                .channel("team:ops").channel("broadcast").connect()) {
+            JsonObject welcome = client.next("welcome");
+            assertEquals(3, welcome.getJsonArray("channels").size());
+            JsonObject team = welcome.getJsonArray("channels").getJsonObject(1);
+            assertEquals("team:ops", team.getString("channel"));
+            assertTrue(team.getBoolean("recovered"));
+            assertTrue(team.containsKey("epoch") && team.containsKey("offset"));
+        }
+    }
+
+    private static void assertProblem(WsTestClient.Refusal refusal, int status) {
+        assertEquals(status, refusal.status());
+        assertEquals("application/problem+json", refusal.contentType());
+        JsonObject body = new JsonObject(refusal.body());
+        assertEquals(status, body.getInteger("status"));
+        assertTrue(body.getString("detail").length() > 0);
+        if (status != 401) {
+            assertNull(refusal.wwwAuthenticate());
+        }
+    }
+}
