@@ -1,40 +1,43 @@
 package io.relay.transport.ws;
 
 import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.UpgradeRejectedException;
-import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 
 /**
- * A real WebSocket client for tests. Frames go into a queue that the test thread reads with a
- * bounded wait; the close code completes a future. Never asserts inside a callback.
+ * A real WebSocket client for tests (the JDK's {@code java.net.http}). Frames go into a queue that
+ * the test thread reads with a bounded wait; the close code completes a future. Refused handshakes
+ * are made with the Vert.x client, which exposes the refusal's body. Never asserts in a callback.
  */
 public final class WsTestClient implements AutoCloseable {
 
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final Vertx VERTX = Vertx.vertx();
     private static final Duration WAIT = Duration.ofSeconds(10);
 
-    private final WebSocket socket;
     private final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
     private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+    private WebSocket socket;
 
-    private WsTestClient(WebSocket socket) {
-        this.socket = socket;
-        socket.textMessageHandler(text -> frames.add(new JsonObject(text)));
-        socket.closeHandler(v -> closeCode.complete(socket.closeStatusCode() == null ? 1006 : (int) socket.closeStatusCode()));
+    private WsTestClient() {
     }
 
     public static Builder to(URI base) {
@@ -55,7 +58,7 @@ public final class WsTestClient implements AutoCloseable {
         }
     }
 
-    /** The next frame of the given type, skipping none: fails when another type comes first. */
+    /** The next frame, which must be of the given type. */
     public JsonObject next(String type) {
         JsonObject frame = next();
         if (!type.equals(frame.getString("type"))) {
@@ -73,34 +76,25 @@ public final class WsTestClient implements AutoCloseable {
         return received;
     }
 
-    /** Whether a frame arrives within {@code wait}; for asserting that nothing more comes. */
+    /** A frame if one arrives within {@code wait}, else null: for asserting that nothing more comes. */
     public JsonObject poll(Duration wait) throws InterruptedException {
         return frames.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     public void send(String text) {
-        socket.writeTextMessage(text);
+        socket.sendText(text, true).orTimeout(WAIT.toMillis(), TimeUnit.MILLISECONDS).join();
     }
 
     public void send(JsonObject op) {
-        socket.writeTextMessage(op.encode());
+        send(op.encode());
     }
 
     public void sendBinary(byte[] data) {
-        socket.writeBinaryMessage(Buffer.buffer(data));
-    }
-
-    /** Stops reading from the socket: the server's writes back up. */
-    public void stopReading() {
-        socket.pause();
-    }
-
-    public void resumeReading() {
-        socket.resume();
+        socket.sendBinary(ByteBuffer.wrap(data), true).orTimeout(WAIT.toMillis(), TimeUnit.MILLISECONDS).join();
     }
 
     public String subprotocol() {
-        return socket.subProtocol();
+        return socket.getSubprotocol();
     }
 
     /** The close code the server sent, waiting up to 10 s. */
@@ -118,19 +112,49 @@ public final class WsTestClient implements AutoCloseable {
 
     @Override
     public void close() {
-        if (!socket.isClosed()) {
-            socket.close();
+        if (socket != null && !socket.isOutputClosed()) {
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
+        }
+        if (socket != null) {
+            socket.abort();
+        }
+    }
+
+    private final class Listener implements WebSocket.Listener {
+        private final StringBuilder partial = new StringBuilder();
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                frames.add(new JsonObject(partial.toString()));
+                partial.setLength(0);
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            closeCode.complete(statusCode);
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            closeCode.complete(1006);
         }
     }
 
     public static final class Builder {
-        private final WebSocketConnectOptions options = new WebSocketConnectOptions();
+        private final URI base;
+        private final List<String[]> headers = new ArrayList<>();
+        private final List<String> subprotocols = new ArrayList<>();
         private final StringBuilder query = new StringBuilder();
-        private int maxFrameSize = 65536;
         private boolean sendOrigin = true;
 
         Builder(URI base) {
-            options.setHost(base.getHost()).setPort(base.getPort()).setURI("/ws");
+            this.base = base;
         }
 
         public Builder token(String jwt) {
@@ -138,47 +162,55 @@ public final class WsTestClient implements AutoCloseable {
         }
 
         public Builder header(String name, String value) {
-            options.addHeader(name, value);
+            headers.add(new String[] { name, value });
             return this;
         }
 
         public Builder subprotocols(String... protocols) {
-            options.setSubProtocols(List.of(protocols));
+            subprotocols.addAll(List.of(protocols));
             return this;
         }
 
         public Builder channel(String channel) {
             query.append(query.length() == 0 ? '?' : '&').append("channel=")
-                    .append(java.net.URLEncoder.encode(channel, java.nio.charset.StandardCharsets.UTF_8));
+                    .append(URLEncoder.encode(channel, StandardCharsets.UTF_8));
             return this;
         }
 
-        /** Sends no Origin header (the Vert.x client otherwise sends one naming the server). */
+        /** For refusals: sends no Origin header (the Vert.x client otherwise sends one naming the server). */
         public Builder withoutOrigin() {
             this.sendOrigin = false;
             return this;
         }
 
-        public Builder maxFrameSize(int bytes) {
-            this.maxFrameSize = bytes;
-            return this;
-        }
-
         /** Connects and returns the client; fails the test when the handshake is refused. */
         public WsTestClient connect() {
+            WsTestClient client = new WsTestClient();
+            WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(WAIT);
+            headers.forEach(h -> builder.header(h[0], h[1]));
+            if (!subprotocols.isEmpty()) {
+                builder.subprotocols(subprotocols.get(0), subprotocols.subList(1, subprotocols.size()).toArray(String[]::new));
+            }
+            URI uri = URI.create("ws://" + base.getHost() + ":" + base.getPort() + "/ws" + query);
             try {
-                return connectAsync().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                client.socket = builder.buildAsync(uri, client.new Listener()).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
             } catch (Exception e) {
                 throw new AssertionError("WebSocket handshake failed", e);
             }
+            return client;
         }
 
-        /** The refused handshake's HTTP status, its WWW-Authenticate and body; fails if the upgrade succeeds. */
+        /** The refused handshake's status, WWW-Authenticate, content type and body; fails if it upgrades. */
         public Refusal refused() {
+            WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(base.getHost())
+                    .setPort(base.getPort()).setURI("/ws" + query).setAllowOriginHeader(sendOrigin);
+            headers.forEach(h -> options.addHeader(h[0], h[1]));
+            subprotocols.forEach(options::addSubProtocol);
+            WebSocketClient client = VERTX.createWebSocketClient();
             try {
-                connectAsync().get(WAIT.toMillis(), TimeUnit.MILLISECONDS).close();
+                client.connect(options).toCompletionStage().toCompletableFuture().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
                 throw new AssertionError("the handshake was accepted");
-            } catch (java.util.concurrent.ExecutionException e) {
+            } catch (ExecutionException e) {
                 if (e.getCause() instanceof UpgradeRejectedException rejected) {
                     return new Refusal(rejected.getStatus(), rejected.getHeaders().get("WWW-Authenticate"),
                             rejected.getHeaders().get("Content-Type"),
@@ -187,16 +219,9 @@ public final class WsTestClient implements AutoCloseable {
                 throw new AssertionError("unexpected failure", e.getCause());
             } catch (Exception e) {
                 throw new AssertionError(e);
+            } finally {
+                client.close();
             }
-        }
-
-        private CompletableFuture<WsTestClient> connectAsync() {
-            options.setURI("/ws" + query);
-            WebSocketClient client = VERTX.createWebSocketClient(new WebSocketClientOptions()
-                    .setMaxFrameSize(maxFrameSize).setMaxMessageSize(Math.max(maxFrameSize, 262144))
-                    .setSendUnmaskedFrames(false));
-            options.setAllowOriginHeader(sendOrigin);
-            return client.connect(options).map(WsTestClient::new).toCompletionStage().toCompletableFuture();
         }
     }
 
