@@ -41,7 +41,7 @@ public class SubscriberAuthenticator {
             if (cookie != null && !cookie.getValue().isEmpty()) {
                 Subscriber subscriber = verifier.verify(cookie.getValue());
                 if (websocket && !origins.isAllowed(request.getHeader(HttpHeaders.ORIGIN), request.getHeader(HttpHeaders.HOST))) {
-                    throw new AccessDeniedException("a cookie-authenticated WebSocket must come from an allowed Origin");
+                    throw new AccessDeniedException(AccessDeniedException.Reason.origin, "a cookie-authenticated WebSocket must come from an allowed Origin");
                 }
                 return subscriber;
             }

@@ -8,13 +8,15 @@ import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
-import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.relay.subscribe.CloseCode;
 import io.relay.subscribe.SubscriptionService;
 
 /**
  * On shutdown: readiness goes down, every subscriber is closed with 1001 (reconnect and resume),
- * and the shutdown waits a bounded time for those closes to be written.
+ * and the shutdown waits a bounded time for those closes to be written. Runs in Quarkus's
+ * pre-shutdown phase ({@code quarkus.shutdown.delay-enabled=true}), while the HTTP server still
+ * runs: by {@code ShutdownEvent} it has already dropped the sockets with 1000.
  */
 @Singleton
 public class Shutdown {
@@ -33,7 +35,7 @@ public class Shutdown {
         return shuttingDown;
     }
 
-    void onStop(@Observes @Priority(1) ShutdownEvent event) {
+    void onStop(@Observes @Priority(1) ShutdownDelayInitiatedEvent event) {
         shuttingDown = true;
         int closing = subscriptions.closeAll(CloseCode.SHUTTING_DOWN);
         long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();

@@ -74,7 +74,7 @@ public class SubscriptionService {
 
     public void authorize(Subscriber subscriber, ChannelName channel) {
         if (!access.canRead(subscriber.userId(), subscriber.grants(), channel)) {
-            throw new AccessDeniedException("channel " + channel + " is not readable with this token");
+            throw new AccessDeniedException(AccessDeniedException.Reason.channel, "channel " + channel + " is not readable with this token");
         }
     }
 
@@ -164,7 +164,7 @@ public class SubscriptionService {
      */
     public List<ChannelName> refresh(Session session, Subscriber refreshed) {
         if (!refreshed.userId().equals(session.subscriber().userId())) {
-            throw new AccessDeniedException("a refreshed token must have the same sub");
+            throw new AccessDeniedException(AccessDeniedException.Reason.refresh_sub, "a refreshed token must have the same sub");
         }
         session.subscriber(refreshed);
         List<ChannelName> dropped = new ArrayList<>();

@@ -143,7 +143,7 @@ final class WsConnection implements Outbound {
                     if (failure instanceof SubscribeException refused) {
                         send(WsFrames.error(refused.code(), channel, refused.getMessage()));
                     } else if (failure instanceof AccessDeniedException denied) {
-                        metrics.authFailure("channel");
+                        metrics.authFailure(denied.reason().name());
                         send(WsFrames.error("forbidden", channel, denied.getMessage()));
                     } else {
                         LOG.warnf("subscribe to %s failed: %s", channel, failure.toString());
@@ -163,7 +163,7 @@ final class WsConnection implements Outbound {
             metrics.authFailure(rejected.reason().name());
             send(WsFrames.error("bad_request", null, "refresh refused: " + rejected.getMessage()));
         } catch (AccessDeniedException denied) {
-            metrics.authFailure("refresh_sub");
+            metrics.authFailure(denied.reason().name());
             send(WsFrames.error("forbidden", null, denied.getMessage()));
         }
     }

@@ -79,7 +79,7 @@ public class WsEndpoint {
             refuse(context, Problem.UNAUTHORIZED, rejected.getMessage(), Challenges.bearer(rejected));
             return;
         } catch (AccessDeniedException denied) {
-            metrics.authFailure(denied.getMessage().contains("Origin") ? "origin" : "channel");
+            metrics.authFailure(denied.reason().name());
             refuse(context, Problem.FORBIDDEN, denied.getMessage(), null);
             return;
         } catch (IllegalArgumentException | SubscribeException invalid) {
