@@ -6,6 +6,7 @@ import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
 
 /**
  * Every Relay setting, under the prefix {@code relay}. The README's configuration table mirrors this
@@ -66,6 +67,7 @@ public interface RelayConfig {
 
     interface Channels {
         /** {@code relay.channels.public}: channel patterns (exact, or a prefix ending in *) any subscriber may read. */
+        @WithName("public")
         @WithDefault("broadcast")
         List<String> publicPatterns();
     }
@@ -100,7 +102,7 @@ public interface RelayConfig {
     }
 
     interface Ws {
-        /** {@code relay.ws.ping-interval}: server ping period; a peer silent for two periods is closed. */
+        /** {@code relay.ws.ping-interval}: server ping period; a peer that answers nothing between two pings is closed (1001). */
         @WithDefault("30s")
         Duration pingInterval();
 

@@ -75,6 +75,11 @@ class WsHandshakeTest {
     }
 
     @Test
+    void ignoresAQueryTokenUnlessEnabled() {
+        assertProblem(WsTestClient.to(base).query("access_token", TestTokens.valid("alice")).refused(), 401);
+    }
+
+    @Test
     void refusesAnExpiredToken() {
         WsTestClient.Refusal refusal = WsTestClient.to(base).token(TestTokens.expired("alice")).refused();
         assertProblem(refusal, 401);

@@ -172,8 +172,12 @@ public final class WsTestClient implements AutoCloseable {
         }
 
         public Builder channel(String channel) {
-            query.append(query.length() == 0 ? '?' : '&').append("channel=")
-                    .append(URLEncoder.encode(channel, StandardCharsets.UTF_8));
+            return query("channel", channel);
+        }
+
+        public Builder query(String name, String value) {
+            query.append(query.length() == 0 ? '?' : '&').append(name).append('=')
+                    .append(URLEncoder.encode(value, StandardCharsets.UTF_8));
             return this;
         }
 
