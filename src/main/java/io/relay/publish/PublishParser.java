@@ -30,9 +30,12 @@ final class PublishParser {
     static final int MAX_CHANNELS = 100;
     static final int MAX_EVENT_LENGTH = 64;
     private static final Set<String> FIELDS = Set.of("channel", "channels", "event", "data");
+    /** Numbers are read exactly (BigDecimal, trailing zeros kept), so data goes out as it came in. */
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .nodeFactory(com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true))
             .build();
 
     static {

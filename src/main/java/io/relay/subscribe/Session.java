@@ -2,7 +2,6 @@ package io.relay.subscribe;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.UUID;
 
 import io.netty.channel.EventLoop;
 import io.relay.auth.Subscriber;
@@ -15,7 +14,6 @@ import io.relay.channel.ChannelName;
  */
 public final class Session {
 
-    private final String id = UUID.randomUUID().toString();
     private final EventLoop eventLoop;
     private final Outbound outbound;
     private final int maxPending;
@@ -28,10 +26,6 @@ public final class Session {
         this.eventLoop = eventLoop;
         this.outbound = outbound;
         this.maxPending = maxPending;
-    }
-
-    public String id() {
-        return id;
     }
 
     public Subscriber subscriber() {

@@ -56,6 +56,22 @@ class WsDeliveryTest {
     }
 
     @Test
+    void deliversDataAsPublished() {
+        String user = unique("exact-");
+        String data = "{\"price\":1.50,\"big\":12345678901234567890123,\"tiny\":1.0000000000000001,\"text\":\"caf\u00e9 \\\"q\\\"\",\"list\":[true,null]}";
+        try (WsTestClient client = WsTestClient.to(base).token(TestTokens.valid(user)).connect()) {
+            client.next("welcome");
+            io.relay.RelayTestSupport.publisher().body("{\"channel\":\"user:" + user + "\",\"data\":" + data + "}")
+                    .post("/api/v1/notifications").then().statusCode(202);
+            String raw = client.nextText();
+            assertTrue(raw.startsWith("{\"type\":\"notification\""), raw);
+            assertTrue(raw.contains("\"price\":1.50"), raw);
+            assertTrue(raw.contains("\"big\":12345678901234567890123"), raw);
+            assertTrue(raw.contains("\"tiny\":1.0000000000000001"), raw);
+        }
+    }
+
+    @Test
     void nobodyElseReceivesAPersonalNotification() throws InterruptedException {
         String user = unique("u-");
         try (WsTestClient other = WsTestClient.to(base).token(TestTokens.valid(unique("other-"))).connect()) {

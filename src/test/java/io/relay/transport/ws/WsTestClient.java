@@ -33,7 +33,7 @@ public final class WsTestClient implements AutoCloseable {
     private static final Vertx VERTX = Vertx.vertx();
     private static final Duration WAIT = Duration.ofSeconds(10);
 
-    private final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+    private final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
     private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
     private WebSocket socket;
 
@@ -46,8 +46,13 @@ public final class WsTestClient implements AutoCloseable {
 
     /** The next frame, waiting up to 10 s; fails the test when none comes. */
     public JsonObject next() {
+        return new JsonObject(nextText());
+    }
+
+    /** The next frame exactly as the server wrote it. */
+    public String nextText() {
         try {
-            JsonObject frame = frames.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            String frame = frames.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
             if (frame == null) {
                 throw new AssertionError("no frame within " + WAIT + (closeCode.isDone() ? " (closed " + closeCode.getNow(0) + ")" : ""));
             }
@@ -78,7 +83,8 @@ public final class WsTestClient implements AutoCloseable {
 
     /** A frame if one arrives within {@code wait}, else null: for asserting that nothing more comes. */
     public JsonObject poll(Duration wait) throws InterruptedException {
-        return frames.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+        String frame = frames.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+        return frame == null ? null : new JsonObject(frame);
     }
 
     public void send(String text) {
@@ -127,7 +133,7 @@ public final class WsTestClient implements AutoCloseable {
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
             partial.append(data);
             if (last) {
-                frames.add(new JsonObject(partial.toString()));
+                frames.add(partial.toString());
                 partial.setLength(0);
             }
             webSocket.request(1);
