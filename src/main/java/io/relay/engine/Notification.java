@@ -40,7 +40,7 @@ public final class Notification {
         this.event = event;
         this.data = data;
         this.time = time;
-        this.wsFrame = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(encode(true).getBytes(
+        this.wsFrame = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(encode().getBytes(
                 java.nio.charset.StandardCharsets.UTF_8)));
     }
 
@@ -86,18 +86,11 @@ public final class Notification {
         return wsFrame;
     }
 
-    /** The notification object alone, as polling and SSE carry it. */
-    public String toJson() {
-        return encode(false);
-    }
-
-    private String encode(boolean withType) {
+    private String encode() {
         StringWriter out = new StringWriter(data.length() + 160);
         try (JsonGenerator json = JSON.createGenerator(out)) {
             json.writeStartObject();
-            if (withType) {
-                json.writeStringField("type", "notification");
-            }
+            json.writeStringField("type", "notification");
             json.writeStringField("id", id);
             json.writeStringField("channel", channel.value());
             json.writeStringField("epoch", position.epoch());

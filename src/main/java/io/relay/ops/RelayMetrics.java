@@ -45,10 +45,6 @@ public class RelayMetrics {
         wsConnections.decrementAndGet();
     }
 
-    public int openConnections() {
-        return wsConnections.get();
-    }
-
     public void delivered(long publishedNanos) {
         wsDeliveries.increment();
         publishToWrite.record(System.nanoTime() - publishedNanos, TimeUnit.NANOSECONDS);

@@ -55,9 +55,4 @@ public class Hub implements NotificationListener, LocalSubscribers {
         ChannelSubscribers subscribers = channels.get(channel);
         return subscribers == null ? new PresenceInfo(channel, 0, new java.util.TreeSet<>()) : subscribers.presence();
     }
-
-    /** Channels with at least one subscriber here. */
-    public int channelCount() {
-        return channels.size();
-    }
 }
