@@ -83,7 +83,7 @@ public class TokenVerifier {
         }
         try {
             String sub = claims.getSubject();
-            if (sub == null || !ChannelName.isValid("user:" + sub)) {
+            if (!ChannelName.isValidUserId(sub)) {
                 throw invalid("the token's sub must be 1 to 123 characters of A-Z a-z 0-9 _ - . : @ = +");
             }
             return new Subscriber(sub, grants(claims),

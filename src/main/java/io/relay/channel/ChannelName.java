@@ -7,6 +7,8 @@ package io.relay.channel;
 public record ChannelName(String value) implements Comparable<ChannelName> {
 
     public static final int MAX_LENGTH = 128;
+    /** The rule, as error messages state it. */
+    public static final String RULE = "1 to 128 characters of A-Z a-z 0-9 _ - . : @ = +";
     private static final String PERSONAL_PREFIX = "user:";
 
     public ChannelName {
@@ -38,6 +40,11 @@ public record ChannelName(String value) implements Comparable<ChannelName> {
     private static boolean isAllowed(char c) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
                 || c == '_' || c == '-' || c == '.' || c == ':' || c == '@' || c == '=' || c == '+';
+    }
+
+    /** Whether {@code userId} can name a personal channel, i.e. can be a subscriber's {@code sub}. */
+    public static boolean isValidUserId(String userId) {
+        return userId != null && isValid(PERSONAL_PREFIX + userId);
     }
 
     public boolean isPersonal() {

@@ -41,7 +41,7 @@ public class ControlResource {
     public Uni<PresenceResponse> presence(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @PathParam("channel") String channel) {
         guard.require(authorization);
-        return presence.get(channelName(channel))
+        return presence.get(ChannelName.of(channel))
                 .map(info -> new PresenceResponse(info.channel().value(), info.connections(), List.copyOf(info.users())));
     }
 
@@ -51,17 +51,10 @@ public class ControlResource {
     public Map<String, Integer> disconnect(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @PathParam("id") String userId) {
         guard.require(authorization);
-        if (!ChannelName.isValid("user:" + userId)) {
+        if (!ChannelName.isValidUserId(userId)) {
             throw Problem.INVALID_REQUEST.exception("invalid user id");
         }
         return Map.of("closed", subscriptions.disconnectUser(userId, CloseCode.DISCONNECTED));
-    }
-
-    private static ChannelName channelName(String value) {
-        if (!ChannelName.isValid(value)) {
-            throw Problem.INVALID_REQUEST.exception("invalid channel name: 1 to 128 characters of A-Z a-z 0-9 _ - . : @ = +");
-        }
-        return ChannelName.of(value);
     }
 
     public record PresenceResponse(String channel, int connections, List<String> users) {

@@ -1,6 +1,8 @@
 package io.relay.ops;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -22,6 +24,8 @@ public class RelayMetrics {
     private final Counter wsDeliveries;
     private final Counter slowConsumerCloses;
     private final Timer publishToWrite;
+    private final Map<String, Counter> publishes = new ConcurrentHashMap<>();
+    private final Map<String, Counter> authFailures = new ConcurrentHashMap<>();
 
     public RelayMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -56,11 +60,11 @@ public class RelayMetrics {
 
     /** {@code outcome}: accepted, duplicate, invalid, unauthorized, too_large, unsupported_type, unavailable. */
     public void publish(String outcome) {
-        registry.counter("relay.publishes", "outcome", outcome).increment();
+        publishes.computeIfAbsent(outcome, o -> registry.counter("relay.publishes", "outcome", o)).increment();
     }
 
     /** {@code reason}: missing, invalid, expired, origin, channel. */
     public void authFailure(String reason) {
-        registry.counter("relay.auth.failures", "reason", reason).increment();
+        authFailures.computeIfAbsent(reason, r -> registry.counter("relay.auth.failures", "reason", r)).increment();
     }
 }

@@ -3,6 +3,9 @@ package io.relay.problem;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+
 /** The RFC 9457 body, as sent by the REST layer and by raw Vert.x handlers (the WebSocket handshake). */
 public record ProblemBody(String type, String title, int status, String detail) {
 
@@ -10,6 +13,11 @@ public record ProblemBody(String type, String title, int status, String detail) 
 
     public static ProblemBody of(Problem problem, String detail) {
         return new ProblemBody(problem.type(), problem.title(), problem.status(), detail);
+    }
+
+    /** Ends a raw Vert.x response with this problem; headers set beforehand are kept. */
+    public void send(HttpServerResponse response) {
+        response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE).end(toJson());
     }
 
     public String toJson() {

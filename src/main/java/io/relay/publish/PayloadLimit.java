@@ -11,14 +11,14 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 
 /**
- * Answers a publish whose declared Content-Length is over {@code relay.max-payload-bytes} with a
- * 413 problem before its body is read, so even bodies far over the HTTP server's own limit get a
- * problem+json answer. Chunked bodies are measured by the resource once read.
+ * {@code relay.max-payload-bytes} for publishes. A publish whose declared Content-Length is over it
+ * gets the 413 problem before its body is read, so even bodies far over the HTTP server's own limit
+ * get a problem+json answer; a chunked body is checked with {@link #check} once read.
  */
 @Singleton
 public class PayloadLimit {
 
-    private final long maxPayloadBytes;
+    private final int maxPayloadBytes;
 
     public PayloadLimit(RelayConfig config) {
         this.maxPayloadBytes = config.maxPayloadBytes();
@@ -29,14 +29,23 @@ public class PayloadLimit {
             var request = context.request();
             if (request.method() == HttpMethod.POST && PublishResource.PATH.equals(request.path())
                     && declaredLength(request.getHeader(HttpHeaders.CONTENT_LENGTH)) > maxPayloadBytes) {
-                context.response().setStatusCode(413).putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
-                        .putHeader(HttpHeaders.CONNECTION, "close")
-                        .end(ProblemBody.of(Problem.PAYLOAD_TOO_LARGE,
-                                "the body is over " + maxPayloadBytes + " bytes (relay.max-payload-bytes)").toJson());
+                context.response().putHeader(HttpHeaders.CONNECTION, "close");
+                ProblemBody.of(Problem.PAYLOAD_TOO_LARGE, tooLarge()).send(context.response());
                 return;
             }
             context.next();
         }, 1000);
+    }
+
+    /** Throws the 413 problem for a body over the limit. */
+    void check(byte[] body) {
+        if (body != null && body.length > maxPayloadBytes) {
+            throw Problem.PAYLOAD_TOO_LARGE.exception(tooLarge());
+        }
+    }
+
+    private String tooLarge() {
+        return "the body is over " + maxPayloadBytes + " bytes (relay.max-payload-bytes)";
     }
 
     private static long declaredLength(String header) {

@@ -16,8 +16,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
 import io.relay.channel.ChannelName;
+import io.relay.channel.InvalidChannelException;
 import io.relay.engine.PublishRequest;
 import io.relay.problem.Problem;
+import io.relay.problem.ClientText;
 import io.relay.problem.ProblemException;
 
 /**
@@ -63,7 +65,7 @@ final class PublishParser {
         for (Iterator<String> names = root.fieldNames(); names.hasNext();) {
             String name = names.next();
             if (!FIELDS.contains(name)) {
-                throw invalid("unknown field '" + shorten(name) + "': the fields are channel, channels, event, data");
+                throw invalid("unknown field " + ClientText.quote(name) + ": the fields are channel, channels, event, data");
             }
         }
         List<ChannelName> channels = channels(root);
@@ -93,7 +95,7 @@ final class PublishParser {
         Set<ChannelName> names = new LinkedHashSet<>();
         for (JsonNode name : channels) {
             if (!names.add(channelName(name, "channels"))) {
-                throw invalid("channels names " + shorten(name.asText()) + " twice");
+                throw invalid("channels lists '" + name.textValue() + "' twice");
             }
         }
         return new ArrayList<>(names);
@@ -103,11 +105,11 @@ final class PublishParser {
         if (!node.isTextual()) {
             throw invalid(field + " must hold channel names as strings");
         }
-        if (!ChannelName.isValid(node.textValue())) {
-            throw invalid("invalid channel name '" + shorten(node.textValue())
-                    + "': 1 to 128 characters of A-Z a-z 0-9 _ - . : @ = +");
+        try {
+            return ChannelName.of(node.textValue());
+        } catch (InvalidChannelException e) {
+            throw invalid(e.getMessage());
         }
-        return ChannelName.of(node.textValue());
     }
 
     private static String event(JsonNode event) {
@@ -118,11 +120,6 @@ final class PublishParser {
             throw invalid("event must be a string of 1 to " + MAX_EVENT_LENGTH + " characters");
         }
         return event.textValue();
-    }
-
-    private static String shorten(String text) {
-        String shown = text.length() > 40 ? text.substring(0, 40) + "..." : text;
-        return shown.replaceAll("[^\\x20-\\x7e]", "?");
     }
 
     private static ProblemException invalid(String detail) {

@@ -9,7 +9,6 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import io.relay.RelayConfig;
 import io.relay.auth.PublisherGuard;
 import io.relay.engine.EngineUnavailableException;
 import io.relay.engine.PublishRequest;
@@ -33,13 +32,13 @@ public class PublishResource {
     private final PublishService service;
     private final PublisherGuard guard;
     private final RelayMetrics metrics;
-    private final int maxPayloadBytes;
+    private final PayloadLimit payloadLimit;
 
-    public PublishResource(PublishService service, PublisherGuard guard, RelayMetrics metrics, RelayConfig config) {
+    public PublishResource(PublishService service, PublisherGuard guard, RelayMetrics metrics, PayloadLimit payloadLimit) {
         this.service = service;
         this.guard = guard;
         this.metrics = metrics;
-        this.maxPayloadBytes = config.maxPayloadBytes();
+        this.payloadLimit = payloadLimit;
     }
 
     @POST
@@ -49,9 +48,7 @@ public class PublishResource {
         PublishRequest request;
         try {
             guard.require(authorization);
-            if (body != null && body.length > maxPayloadBytes) {
-                throw Problem.PAYLOAD_TOO_LARGE.exception("the body is over " + maxPayloadBytes + " bytes (relay.max-payload-bytes)");
-            }
+            payloadLimit.check(body);
             if (!isJson(contentType)) {
                 throw Problem.UNSUPPORTED_MEDIA_TYPE.exception("send Content-Type: application/json");
             }

@@ -67,7 +67,7 @@ public class SubscriptionService {
             channels.add(channel);
         }
         if (channels.size() > maxChannels) {
-            throw new SubscribeException("bad_request", "at most " + maxChannels + " channels per connection");
+            throw tooManyChannels();
         }
         return List.copyOf(channels);
     }
@@ -118,8 +118,12 @@ public class SubscriptionService {
             }
         }
         if (session.subscriptions().size() + requests.size() > maxChannels) {
-            throw new SubscribeException("bad_request", "at most " + maxChannels + " channels per connection");
+            throw tooManyChannels();
         }
+    }
+
+    private SubscribeException tooManyChannels() {
+        return new SubscribeException("bad_request", "at most " + maxChannels + " channels per connection");
     }
 
     private List<SubscriptionStart> start(Session session, List<Subscription> added, List<HistoryPage> pages,

@@ -84,7 +84,7 @@ sealed interface WsCommand {
 
     private static WsCommand badChannel(JsonNode channel) {
         return new BadCommand(null, channel == null ? "channel is required"
-                : "invalid channel name: 1 to 128 characters of A-Z a-z 0-9 _ - . : @ = +");
+                : "invalid channel name: " + ChannelName.RULE);
     }
 
     private static ObjectMapper jsonWithLimits() {

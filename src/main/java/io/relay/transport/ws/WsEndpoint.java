@@ -102,11 +102,9 @@ public class WsEndpoint {
     }
 
     private static void refuse(RoutingContext context, Problem problem, String detail, String challenge) {
-        var response = context.response().setStatusCode(problem.status())
-                .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE);
         if (challenge != null) {
-            response.putHeader("WWW-Authenticate", challenge);
+            context.response().putHeader("WWW-Authenticate", challenge);
         }
-        response.end(ProblemBody.of(problem, detail).toJson());
+        ProblemBody.of(problem, detail).send(context.response());
     }
 }
