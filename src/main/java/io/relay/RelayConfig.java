@@ -38,6 +38,8 @@ public interface RelayConfig {
 
     Ws ws();
 
+    Sse sse();
+
     Limits limits();
 
     Idempotency idempotency();
@@ -110,9 +112,18 @@ public interface RelayConfig {
         @WithDefault("16384")
         int maxFrameBytes();
 
-        /** {@code relay.ws.max-pending-messages}: frames a connection may have unwritten before it is closed with 4002. */
+        /**
+         * {@code relay.ws.max-pending-messages}: messages a subscriber may have unwritten before it is
+         * closed with 4002 (a WebSocket) or its stream ended (SSE); it resumes and loses nothing.
+         */
         @WithDefault("1024")
         int maxPendingMessages();
+    }
+
+    interface Sse {
+        /** {@code relay.sse.heartbeat}: a comment line is sent this often on an idle stream, so proxies keep it open. */
+        @WithDefault("15s")
+        Duration heartbeat();
     }
 
     interface Limits {

@@ -11,8 +11,8 @@ import io.vertx.core.http.HttpServerRequest;
  * Finds and verifies a subscriber's token on any transport. Sources, first match wins: the
  * {@code Authorization: Bearer} header; on a WebSocket handshake, an offered subprotocol
  * {@code relay.bearer.<jwt>}; the cookie {@code relay.auth.cookie-name}; the {@code access_token}
- * query parameter when {@code relay.auth.query-token} is on. A WebSocket handshake that relies on
- * the cookie must come from an allowed origin.
+ * query parameter when {@code relay.auth.query-token} is on. A request that relies on the cookie must
+ * come from an allowed origin.
  */
 @Singleton
 public class SubscriberAuthenticator {
@@ -40,9 +40,7 @@ public class SubscriberAuthenticator {
             Cookie cookie = request.getCookie(cookieName);
             if (cookie != null && !cookie.getValue().isEmpty()) {
                 Subscriber subscriber = verifier.verify(cookie.getValue());
-                if (websocket && !origins.isAllowed(request.getHeader(HttpHeaders.ORIGIN), request.getHeader(HttpHeaders.HOST))) {
-                    throw new AccessDeniedException(AccessDeniedException.Reason.origin, "a cookie-authenticated WebSocket must come from an allowed Origin");
-                }
+                checkCookieOrigin(request, websocket);
                 return subscriber;
             }
         }
@@ -55,6 +53,19 @@ public class SubscriberAuthenticator {
                             + cookieName);
         }
         return verifier.verify(token);
+    }
+
+    /**
+     * A cookie is sent by the browser whatever page made the request, so its origin must be allowed:
+     * a WebSocket handshake must name one (browsers always send it); an HTTP request is refused only
+     * when it names a foreign one (browsers omit it on same-origin GETs).
+     */
+    private void checkCookieOrigin(HttpServerRequest request, boolean websocket) {
+        String origin = request.getHeader(HttpHeaders.ORIGIN);
+        if ((websocket || origin != null) && !origins.isAllowed(origin, request.getHeader(HttpHeaders.HOST))) {
+            throw new AccessDeniedException(AccessDeniedException.Reason.origin,
+                    "a request authenticated by cookie must come from an allowed Origin");
+        }
     }
 
     private static String fromSubprotocol(HttpServerRequest request) {

@@ -15,9 +15,10 @@ import io.relay.channel.StreamPosition;
 
 /**
  * One notification in one channel, as every transport delivers it. {@code data} is kept as the raw
- * JSON text the publisher sent (already validated), so it is never parsed again. The WebSocket frame
- * is encoded once, when the notification is created, and the same bytes are written to every
- * subscriber and replayed from history.
+ * JSON text the publisher sent (already validated), so it is never parsed again. The JSON object
+ * every transport sends is encoded once, when the notification is created, and the same bytes are
+ * written to every subscriber (a WebSocket frame, an SSE {@code data:} line, an element of a poll
+ * answer) and replayed from history.
  */
 public final class Notification {
 
@@ -29,7 +30,7 @@ public final class Notification {
     private final String event;
     private final String data;
     private final Instant time;
-    private final ByteBuf wsFrame;
+    private final ByteBuf json;
     private final long createdNanos = System.nanoTime();
 
     public Notification(String id, ChannelName channel, StreamPosition position, String event, String data,
@@ -40,7 +41,7 @@ public final class Notification {
         this.event = event;
         this.data = data;
         this.time = time;
-        this.wsFrame = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(encode().getBytes(
+        this.json = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(encode().getBytes(
                 java.nio.charset.StandardCharsets.UTF_8)));
     }
 
@@ -79,11 +80,11 @@ public final class Notification {
     }
 
     /**
-     * The WebSocket text frame payload ({@code {"type":"notification",...}}). Shared and read-only:
+     * The notification as one line of JSON ({@code {"type":"notification",...}}). Shared and read-only:
      * write a {@code duplicate()} so readers do not disturb each other's indexes.
      */
-    public ByteBuf wsFrame() {
-        return wsFrame;
+    public ByteBuf json() {
+        return json;
     }
 
     private String encode() {

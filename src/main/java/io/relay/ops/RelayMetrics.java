@@ -1,6 +1,7 @@
 package io.relay.ops;
 
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -10,6 +11,7 @@ import jakarta.inject.Singleton;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 
 /**
@@ -20,8 +22,9 @@ import io.micrometer.core.instrument.Timer;
 public class RelayMetrics {
 
     private final MeterRegistry registry;
-    private final AtomicInteger wsConnections = new AtomicInteger();
-    private final Counter wsDeliveries;
+    private final Map<Transport, AtomicInteger> connections = new EnumMap<>(Transport.class);
+    private final Map<Transport, Counter> deliveries = new EnumMap<>(Transport.class);
+    private final Map<Transport, Counter> replays = new EnumMap<>(Transport.class);
     private final Counter slowConsumerCloses;
     private final Timer publishToWrite;
     private final Map<String, Counter> publishes = new ConcurrentHashMap<>();
@@ -29,10 +32,14 @@ public class RelayMetrics {
 
     public RelayMetrics(MeterRegistry registry) {
         this.registry = registry;
-        registry.gauge("relay.connections", java.util.List.of(io.micrometer.core.instrument.Tag.of("transport", "websocket")),
-                wsConnections);
-        this.wsDeliveries = Counter.builder("relay.deliveries").tag("transport", "websocket")
-                .description("Notifications written to subscribers").register(registry);
+        for (Transport transport : Transport.values()) {
+            connections.put(transport, registry.gauge("relay.connections", Tags.of("transport", transport.tag()),
+                    new AtomicInteger()));
+            deliveries.put(transport, Counter.builder("relay.deliveries").tag("transport", transport.tag())
+                    .description("Live notifications written to subscribers").register(registry));
+            replays.put(transport, Counter.builder("relay.replays").tag("transport", transport.tag())
+                    .description("Retained notifications written to subscribers that resumed or polled").register(registry));
+        }
         this.slowConsumerCloses = Counter.builder("relay.slow.consumer.closes")
                 .description("Subscribers closed because their outbound buffer overflowed").register(registry);
         this.publishToWrite = Timer.builder("relay.publish.to.write")
@@ -41,17 +48,24 @@ public class RelayMetrics {
                 .maximumExpectedValue(Duration.ofSeconds(10)).register(registry);
     }
 
-    public void connectionOpened() {
-        wsConnections.incrementAndGet();
+    /** A subscriber connection (WebSocket, SSE stream, waiting long-poll) opened. */
+    public void connectionOpened(Transport transport) {
+        connections.get(transport).incrementAndGet();
     }
 
-    public void connectionClosed() {
-        wsConnections.decrementAndGet();
+    public void connectionClosed(Transport transport) {
+        connections.get(transport).decrementAndGet();
     }
 
-    public void delivered(long publishedNanos) {
-        wsDeliveries.increment();
+    /** A live notification was handed to a subscriber's connection. */
+    public void delivered(Transport transport, long publishedNanos) {
+        deliveries.get(transport).increment();
         publishToWrite.record(System.nanoTime() - publishedNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** A retained notification was sent to a subscriber catching up (resume, poll). */
+    public void replayed(Transport transport) {
+        replays.get(transport).increment();
     }
 
     public void slowConsumerClosed() {

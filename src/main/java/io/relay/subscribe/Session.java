@@ -2,6 +2,7 @@ package io.relay.subscribe;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
 
 import io.netty.channel.EventLoop;
 import io.relay.auth.Subscriber;
@@ -19,6 +20,7 @@ public final class Session {
     private final int maxPending;
     private final Map<ChannelName, Subscription> subscriptions = new LinkedHashMap<>();
     private Subscriber subscriber;
+    private ScheduledFuture<?> expiry;
     private boolean closed;
 
     Session(Subscriber subscriber, EventLoop eventLoop, Outbound outbound, int maxPending) {
@@ -34,6 +36,14 @@ public final class Session {
 
     void subscriber(Subscriber refreshed) {
         this.subscriber = refreshed;
+    }
+
+    /** Replaces the token-expiry timer, cancelling the previous one. */
+    void expiry(ScheduledFuture<?> next) {
+        if (expiry != null) {
+            expiry.cancel(false);
+        }
+        expiry = next;
     }
 
     public EventLoop eventLoop() {

@@ -1,11 +1,14 @@
 package io.relay.subscribe;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import jakarta.inject.Singleton;
@@ -16,6 +19,7 @@ import io.relay.auth.AccessDeniedException;
 import io.relay.auth.Subscriber;
 import io.relay.channel.ChannelAccess;
 import io.relay.channel.ChannelName;
+import io.relay.channel.Cursor;
 import io.relay.engine.Broker;
 import io.relay.engine.History;
 import io.relay.engine.HistoryPage;
@@ -34,7 +38,6 @@ public class SubscriptionService {
     private final History history;
     private final ChannelAccess access;
     private final int historySize;
-    private final int maxPending;
     private final int maxChannels;
     private final ConcurrentMap<String, Set<Session>> sessionsByUser = new ConcurrentHashMap<>();
 
@@ -44,32 +47,43 @@ public class SubscriptionService {
         this.history = history;
         this.access = new ChannelAccess(config.channels().publicPatterns());
         this.historySize = config.history().size();
-        this.maxPending = config.ws().maxPendingMessages();
         this.maxChannels = config.limits().channelsPerConnection();
     }
 
-    public Session open(Subscriber subscriber, EventLoop eventLoop, Outbound outbound) {
+    /**
+     * Opens a session on the caller's event loop. {@code maxPending} bounds what it buffers while a
+     * resume reads history; the session is closed with {@link CloseCode#TOKEN_EXPIRED} when the
+     * subscriber's token expires.
+     */
+    public Session open(Subscriber subscriber, EventLoop eventLoop, Outbound outbound, int maxPending) {
         Session session = new Session(subscriber, eventLoop, outbound, maxPending);
         sessionsByUser.computeIfAbsent(subscriber.userId(), u -> ConcurrentHashMap.newKeySet()).add(session);
+        scheduleExpiry(session);
         return session;
     }
 
     /**
-     * The channels a new session starts with: the personal channel, then the requested ones, each
-     * checked. Throws {@link AccessDeniedException} for a channel the subscriber may not read and
+     * The channels a new session starts with, each checked: the personal channel, the requested ones,
+     * then those of the cursor, each resuming from the cursor's position when it names one. Throws
+     * {@link AccessDeniedException} for a channel the subscriber may not read and
      * {@link SubscribeException} when there are too many.
      */
-    public List<ChannelName> initialChannels(Subscriber subscriber, List<ChannelName> requested) {
+    public List<ChannelRequest> initialChannels(Subscriber subscriber, List<ChannelName> requested, Cursor cursor) {
         Set<ChannelName> channels = new LinkedHashSet<>();
         channels.add(subscriber.personalChannel());
-        for (ChannelName channel : requested) {
-            authorize(subscriber, channel);
-            channels.add(channel);
+        channels.addAll(requested);
+        if (cursor != null) {
+            channels.addAll(cursor.positions().keySet());
         }
         if (channels.size() > maxChannels) {
             throw tooManyChannels();
         }
-        return List.copyOf(channels);
+        List<ChannelRequest> requests = new ArrayList<>(channels.size());
+        for (ChannelName channel : channels) {
+            authorize(subscriber, channel);
+            requests.add(new ChannelRequest(channel, cursor == null ? null : cursor.positions().get(channel)));
+        }
+        return requests;
     }
 
     public void authorize(Subscriber subscriber, ChannelName channel) {
@@ -171,6 +185,7 @@ public class SubscriptionService {
             throw new AccessDeniedException(AccessDeniedException.Reason.refresh_sub, "a refreshed token must have the same sub");
         }
         session.subscriber(refreshed);
+        scheduleExpiry(session);
         List<ChannelName> dropped = new ArrayList<>();
         for (ChannelName channel : List.copyOf(session.subscriptions().keySet())) {
             if (!access.canRead(refreshed.userId(), refreshed.grants(), channel)) {
@@ -187,6 +202,7 @@ public class SubscriptionService {
             return;
         }
         session.markClosed();
+        session.expiry(null);
         for (Subscription subscription : List.copyOf(session.subscriptions().values())) {
             withdraw(session, subscription);
         }
@@ -216,6 +232,15 @@ public class SubscriptionService {
 
     public int sessionCount() {
         return sessionsByUser.values().stream().mapToInt(Set::size).sum();
+    }
+
+    private static void scheduleExpiry(Session session) {
+        Instant expiresAt = session.subscriber().expiresAt();
+        session.expiry(expiresAt == null ? null : session.eventLoop().schedule(() -> {
+            if (!session.isClosed()) {
+                session.outbound().close(CloseCode.TOKEN_EXPIRED);
+            }
+        }, Math.max(1, Duration.between(Instant.now(), expiresAt).toMillis()), TimeUnit.MILLISECONDS));
     }
 
     private static void closeOnLoop(Session session, CloseCode code) {

@@ -26,6 +26,7 @@ final class MemoryChannel {
     private int count;
     private long latest;
     private int subscribers;
+    private Instant lastUsed = Instant.MIN;
     private boolean evicted;
 
     MemoryChannel(ChannelName name, String epoch, int capacity) {
@@ -45,6 +46,11 @@ final class MemoryChannel {
     /** False once swept away: the caller must look the channel up again. */
     boolean isLive() {
         return !evicted;
+    }
+
+    /** Records a use (read, publish, subscriber change): an idle channel keeps its epoch for a TTL after it. */
+    void touch(Instant now) {
+        lastUsed = now;
     }
 
     long nextOffset() {
@@ -96,10 +102,14 @@ final class MemoryChannel {
         subscribers--;
     }
 
-    /** Marks the channel evicted when nothing would be lost by dropping it: no history, no subscriber. */
+    /**
+     * Marks the channel evicted when nothing would be lost by dropping it: no history, no subscriber,
+     * and no use for a TTL. The last condition keeps the epoch a poller was given, so its next poll
+     * is not told it missed something just because the channel sat empty between polls.
+     */
     boolean evictIfIdle(Instant expiredBefore) {
         dropExpired(expiredBefore);
-        if (count == 0 && subscribers == 0) {
+        if (count == 0 && subscribers == 0 && lastUsed.isBefore(expiredBefore)) {
             evicted = true;
         }
         return evicted;

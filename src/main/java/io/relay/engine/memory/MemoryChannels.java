@@ -51,6 +51,7 @@ public final class MemoryChannels {
             }
             synchronized (channel) {
                 if (channel.isLive()) {
+                    channel.touch(clock.instant());
                     return action.apply(channel);
                 }
             }

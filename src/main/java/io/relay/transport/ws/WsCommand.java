@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.relay.channel.ChannelName;
+import io.relay.channel.Cursor;
 import io.relay.channel.StreamPosition;
 
 /**
@@ -13,8 +14,6 @@ import io.relay.channel.StreamPosition;
  * (channel), {@code ping}, {@code refresh} (token). Anything else is a {@link BadCommand}.
  */
 sealed interface WsCommand {
-
-    int MAX_EPOCH_LENGTH = 64;
 
     record Subscribe(ChannelName channel, StreamPosition since) implements WsCommand {
     }
@@ -70,10 +69,10 @@ sealed interface WsCommand {
         if (epoch == null && offset == null) {
             return new Subscribe(ChannelName.of(name), null);
         }
-        if (epoch == null || offset == null || !epoch.isTextual() || epoch.textValue().isEmpty()
-                || epoch.textValue().length() > MAX_EPOCH_LENGTH || !offset.canConvertToExactIntegral()
+        if (epoch == null || offset == null || !epoch.isTextual() || !Cursor.isValidEpoch(epoch.textValue())
+                || !offset.canConvertToExactIntegral()
                 || !offset.canConvertToLong() || offset.longValue() < 0) {
-            return new BadCommand(name, "to resume, give both epoch (a string) and offset (an integer >= 0)");
+            return new BadCommand(name, "to resume, give both epoch (as received) and offset (an integer >= 0)");
         }
         return new Subscribe(ChannelName.of(name), new StreamPosition(epoch.textValue(), offset.longValue()));
     }

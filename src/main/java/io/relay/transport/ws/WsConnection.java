@@ -1,6 +1,5 @@
 package io.relay.transport.ws;
 
-import java.time.Instant;
 import java.util.List;
 
 import org.jboss.logging.Logger;
@@ -14,6 +13,7 @@ import io.relay.auth.TokenVerifier;
 import io.relay.channel.ChannelName;
 import io.relay.engine.Notification;
 import io.relay.ops.RelayMetrics;
+import io.relay.ops.Transport;
 import io.relay.subscribe.ChannelRequest;
 import io.relay.subscribe.CloseCode;
 import io.relay.subscribe.Outbound;
@@ -21,6 +21,7 @@ import io.relay.subscribe.Session;
 import io.relay.subscribe.SubscribeException;
 import io.relay.subscribe.SubscriptionService;
 import io.relay.subscribe.SubscriptionStart;
+import io.relay.transport.ServerMessages;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -55,7 +56,6 @@ final class WsConnection implements Outbound {
     private boolean closing;
     private boolean answeredSinceLastPing = true;
     private long keepAliveTimer = -1;
-    private long expiryTimer = -1;
 
     WsConnection(ServerWebSocket socket, Vertx vertx, SubscriptionService service, TokenVerifier verifier,
             RelayMetrics metrics, WsSettings settings) {
@@ -67,10 +67,11 @@ final class WsConnection implements Outbound {
         this.settings = settings;
     }
 
-    /** Starts the session: welcome first, then anything the client sent meanwhile. */
-    void start(Subscriber subscriber, List<ChannelName> channels) {
-        metrics.connectionOpened();
-        session = service.open(subscriber, ((ContextInternal) vertx.getOrCreateContext()).nettyEventLoop(), this);
+    /** Starts the session: welcome first (then any replay), then anything the client sent meanwhile. */
+    void start(Subscriber subscriber, List<ChannelRequest> requests) {
+        metrics.connectionOpened(Transport.WEBSOCKET);
+        session = service.open(subscriber, ((ContextInternal) vertx.getOrCreateContext()).nettyEventLoop(), this,
+                settings.maxPendingMessages());
         socket.pause();
         socket.textMessageHandler(this::onText);
         socket.binaryMessageHandler(data -> close(CloseCode.BINARY_FRAME));
@@ -78,9 +79,7 @@ final class WsConnection implements Outbound {
         socket.exceptionHandler(this::onException);
         socket.closeHandler(v -> onClosed());
         keepAliveTimer = vertx.setPeriodic(settings.pingInterval().toMillis(), id -> keepAlive());
-        scheduleExpiry(subscriber);
-        List<ChannelRequest> requests = channels.stream().map(channel -> new ChannelRequest(channel, null)).toList();
-        service.subscribe(session, requests, starts -> send(WsFrames.welcome(subscriber.userId(), starts)))
+        service.subscribe(session, requests, starts -> send(ServerMessages.welcome(subscriber.userId(), starts)))
                 .subscribe().with(starts -> socket.resume(), failure -> {
                     LOG.warnf("could not start a WebSocket session: %s", failure.toString());
                     close(CloseCode.SHUTTING_DOWN);
@@ -92,10 +91,12 @@ final class WsConnection implements Outbound {
         if (!admit()) {
             return;
         }
-        socket.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, notification.wsFrame().duplicate(), true),
+        socket.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, notification.json().duplicate(), true),
                 onWritten);
         if (!replay) {
-            metrics.delivered(notification.createdNanos());
+            metrics.delivered(Transport.WEBSOCKET, notification.createdNanos());
+        } else {
+            metrics.replayed(Transport.WEBSOCKET);
         }
     }
 
@@ -158,24 +159,12 @@ final class WsConnection implements Outbound {
             for (ChannelName dropped : service.refresh(session, refreshed)) {
                 send(WsFrames.unsubscribed(dropped));
             }
-            scheduleExpiry(refreshed);
         } catch (TokenRejectedException rejected) {
             metrics.authFailure(rejected.reason().name());
             send(WsFrames.error("bad_request", null, "refresh refused: " + rejected.getMessage()));
         } catch (AccessDeniedException denied) {
             metrics.authFailure(denied.reason().name());
             send(WsFrames.error("forbidden", null, denied.getMessage()));
-        }
-    }
-
-    private void scheduleExpiry(Subscriber subscriber) {
-        if (expiryTimer != -1) {
-            vertx.cancelTimer(expiryTimer);
-            expiryTimer = -1;
-        }
-        if (subscriber.expiresAt() != null) {
-            long delay = Math.max(1, subscriber.expiresAt().toEpochMilli() - Instant.now().toEpochMilli());
-            expiryTimer = vertx.setTimer(delay, id -> close(CloseCode.TOKEN_EXPIRED));
         }
     }
 
@@ -231,13 +220,9 @@ final class WsConnection implements Outbound {
             vertx.cancelTimer(keepAliveTimer);
             keepAliveTimer = -1;
         }
-        if (expiryTimer != -1) {
-            vertx.cancelTimer(expiryTimer);
-            expiryTimer = -1;
-        }
         if (session != null && !session.isClosed()) {
             service.close(session);
-            metrics.connectionClosed();
+            metrics.connectionClosed(Transport.WEBSOCKET);
         }
     }
 }

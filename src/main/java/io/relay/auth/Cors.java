@@ -1,0 +1,78 @@
+package io.relay.auth;
+
+import jakarta.inject.Singleton;
+
+import io.relay.problem.Problem;
+import io.vertx.core.Handler;
+import io.relay.problem.ProblemBody;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * CORS with credentials for the subscriber's HTTP endpoints (polling, long-polling, SSE): a page on
+ * an origin in {@code relay.auth.allowed-origins} may read them with its cookie or a bearer header.
+ * Preflights from other origins are refused (403, no grant); their simple requests get no CORS
+ * headers, so the browser keeps the answer from the page.
+ */
+@Singleton
+public class Cors {
+
+    private static final String ALLOWED_HEADERS = "Authorization, Last-Event-ID, Cache-Control";
+    private static final String MAX_AGE_SECONDS = "600";
+
+    private final OriginPolicy origins;
+
+    public Cors(OriginPolicy origins) {
+        this.origins = origins;
+    }
+
+    /**
+     * Routes {@code GET path} to {@code handler} behind this policy, and answers its preflights. Runs
+     * before Quarkus REST (order -10), which keeps other methods on the same path (the publish POST).
+     */
+    public void route(Router router, String path, Handler<RoutingContext> handler) {
+        router.route(HttpMethod.OPTIONS, path).order(-10).handler(this::handle);
+        router.route(HttpMethod.GET, path).order(-10).handler(this::handle).handler(handler);
+    }
+
+    /** Answers preflights, adds the grant to other requests and passes them on. */
+    void handle(RoutingContext context) {
+        HttpServerRequest request = context.request();
+        HttpServerResponse response = context.response();
+        String origin = request.getHeader(HttpHeaders.ORIGIN);
+        boolean granted = origin != null && origins.isListed(origin);
+        if (origin != null) {
+            response.putHeader(HttpHeaders.VARY, HttpHeaders.ORIGIN);
+        }
+        if (request.method() == HttpMethod.OPTIONS) {
+            preflight(request, response, origin, granted);
+            return;
+        }
+        if (granted) {
+            grant(response, origin);
+        }
+        context.next();
+    }
+
+    private static void preflight(HttpServerRequest request, HttpServerResponse response, String origin, boolean granted) {
+        if (!granted) {
+            ProblemBody.of(Problem.FORBIDDEN, origin == null ? "a preflight needs an Origin"
+                    : "this origin is not in relay.auth.allowed-origins").send(response);
+            return;
+        }
+        grant(response, origin);
+        response.putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_METHODS, "GET")
+                .putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_HEADERS, ALLOWED_HEADERS)
+                .putHeader(HttpHeaders.ACCESS_CONTROL_MAX_AGE, MAX_AGE_SECONDS)
+                .setStatusCode(204).end();
+    }
+
+    private static void grant(HttpServerResponse response, String origin) {
+        response.putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, origin)
+                .putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_CREDENTIALS, "true");
+    }
+}

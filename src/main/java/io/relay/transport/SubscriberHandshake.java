@@ -1,0 +1,90 @@
+package io.relay.transport;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.inject.Singleton;
+
+import io.relay.auth.AccessDeniedException;
+import io.relay.auth.Subscriber;
+import io.relay.auth.SubscriberAuthenticator;
+import io.relay.auth.TokenRejectedException;
+import io.relay.channel.ChannelName;
+import io.relay.channel.Cursor;
+import io.relay.ops.RelayMetrics;
+import io.relay.problem.Challenges;
+import io.relay.problem.Problem;
+import io.relay.problem.ProblemBody;
+import io.relay.subscribe.ChannelRequest;
+import io.relay.subscribe.SubscribeException;
+import io.relay.subscribe.SubscriptionService;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * The start of every subscriber request, on every transport: authenticate, read {@code channel}
+ * and {@code cursor}, and check every channel, before anything is upgraded or streamed. A refusal is
+ * answered here with problem+json: 401 (with {@code WWW-Authenticate}), 403 or 400.
+ */
+@Singleton
+public class SubscriberHandshake {
+
+    /** What an accepted request subscribes to: the personal channel, the requested ones and the cursor's. */
+    public record Accepted(Subscriber subscriber, List<ChannelRequest> channels) {
+    }
+
+    private final SubscriberAuthenticator authenticator;
+    private final SubscriptionService service;
+    private final RelayMetrics metrics;
+
+    public SubscriberHandshake(SubscriberAuthenticator authenticator, SubscriptionService service, RelayMetrics metrics) {
+        this.authenticator = authenticator;
+        this.service = service;
+        this.metrics = metrics;
+    }
+
+    /**
+     * @param cursorOverride a cursor that takes precedence over the {@code cursor} parameter (SSE's
+     *        {@code Last-Event-ID}), or null
+     * @return null when the request was refused (the response has been sent)
+     */
+    public Accepted accept(RoutingContext context, boolean websocket, String cursorOverride) {
+        HttpServerRequest request = context.request();
+        try {
+            Subscriber subscriber = authenticator.authenticate(request, websocket);
+            Cursor cursor = cursor(request, cursorOverride);
+            return new Accepted(subscriber, service.initialChannels(subscriber, channels(request), cursor));
+        } catch (TokenRejectedException rejected) {
+            metrics.authFailure(rejected.reason().name());
+            context.response().putHeader("WWW-Authenticate", Challenges.bearer(rejected));
+            refuse(context, Problem.UNAUTHORIZED, rejected.getMessage());
+        } catch (AccessDeniedException denied) {
+            metrics.authFailure(denied.reason().name());
+            refuse(context, Problem.FORBIDDEN, denied.getMessage());
+        } catch (IllegalArgumentException | SubscribeException invalid) {
+            refuse(context, Problem.INVALID_REQUEST, invalid.getMessage());
+        }
+        return null;
+    }
+
+    public static void refuse(RoutingContext context, Problem problem, String detail) {
+        ProblemBody.of(problem, detail).send(context.response());
+    }
+
+    private static Cursor cursor(HttpServerRequest request, String override) {
+        if (override != null && !override.isEmpty()) {
+            return Cursor.parse(override);
+        }
+        String cursor = QueryParams.single(request, "cursor");
+        return cursor == null ? null : Cursor.parse(cursor);
+    }
+
+    private static List<ChannelName> channels(HttpServerRequest request) {
+        List<String> values = request.params().getAll("channel");
+        List<ChannelName> channels = new ArrayList<>(values.size());
+        for (String value : values) {
+            channels.add(ChannelName.of(value));
+        }
+        return channels;
+    }
+}

@@ -1,0 +1,185 @@
+package io.relay.transport.poll;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.jboss.logging.Logger;
+
+import io.relay.channel.ChannelName;
+import io.relay.engine.Notification;
+import io.relay.ops.RelayMetrics;
+import io.relay.ops.Transport;
+import io.relay.problem.Problem;
+import io.relay.subscribe.ChannelRequest;
+import io.relay.subscribe.CloseCode;
+import io.relay.subscribe.Outbound;
+import io.relay.subscribe.Session;
+import io.relay.subscribe.SubscribeException;
+import io.relay.subscribe.SubscriptionService;
+import io.relay.subscribe.SubscriptionStart;
+import io.relay.transport.CursorTracker;
+import io.relay.transport.SubscriberHandshake;
+import io.vertx.core.impl.ContextInternal;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * One poll or long-poll: a short-lived session that collects what the subscriber has not seen and
+ * answers once. Confined to the request's event loop. A poll answers as soon as its channels'
+ * history is read; a long-poll with nothing pending waits for the first live notification (answering
+ * with everything that arrived in the same loop turn), the timeout, or the server ending it.
+ */
+final class PollExchange implements Outbound {
+
+    private static final Logger LOG = Logger.getLogger(PollExchange.class);
+    private static final Comparator<Notification> BY_CHANNEL_THEN_OFFSET = Comparator
+            .comparing(Notification::channel).thenComparingLong(Notification::offset);
+
+    private final RoutingContext context;
+    private final SubscriptionService service;
+    private final RelayMetrics metrics;
+    private final List<ChannelRequest> requests;
+    private final int limit;
+    private final Duration timeout;
+    private final Transport transport;
+    private final Session session;
+    private final List<Notification> collected = new ArrayList<>();
+    private List<SubscriptionStart> starts;
+    private boolean started;
+    private boolean waiting;
+    private boolean answerQueued;
+    private boolean done;
+    private ScheduledFuture<?> timer;
+
+    PollExchange(RoutingContext context, SubscriptionService service, RelayMetrics metrics,
+            SubscriberHandshake.Accepted accepted, int limit, Duration timeout, int maxPending) {
+        this.context = context;
+        this.service = service;
+        this.metrics = metrics;
+        this.requests = accepted.channels();
+        this.limit = limit;
+        this.timeout = timeout;
+        this.transport = timeout.isZero() ? Transport.POLL : Transport.LONG_POLL;
+        this.session = service.open(accepted.subscriber(),
+                ((ContextInternal) context.vertx().getOrCreateContext()).nettyEventLoop(), this, maxPending);
+    }
+
+    void start() {
+        context.response().closeHandler(v -> clientGone());
+        service.subscribe(session, requests, announced -> starts = announced)
+                .subscribe().with(ignored -> onStarted(), this::failed);
+    }
+
+    @Override
+    public void notification(Notification notification, boolean replay) {
+        if (done) {
+            return;
+        }
+        collected.add(notification);
+        if (replay) {
+            metrics.replayed(transport);
+        } else {
+            metrics.delivered(transport, notification.createdNanos());
+        }
+        if (started && !answerQueued) {
+            // answer at the end of this loop turn, with whatever else arrives in it
+            answerQueued = true;
+            session.eventLoop().execute(() -> answer(null));
+        }
+    }
+
+    @Override
+    public void close(CloseCode code) {
+        answer(code);
+    }
+
+    private void onStarted() {
+        started = true;
+        if (done) {
+            return;
+        }
+        if (!collected.isEmpty() || timeout.isZero()) {
+            answer(null);
+            return;
+        }
+        waiting = true;
+        metrics.connectionOpened(Transport.LONG_POLL);
+        timer = session.eventLoop().schedule(() -> answer(null), timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void failed(Throwable failure) {
+        if (done) {
+            return;
+        }
+        release();
+        if (failure instanceof SubscribeException refused) {
+            SubscriberHandshake.refuse(context, Problem.INVALID_REQUEST, refused.getMessage());
+        } else {
+            LOG.warnf("poll could not read its channels: %s", failure.toString());
+            context.response().putHeader("Retry-After", "1");
+            SubscriberHandshake.refuse(context, Problem.ENGINE_UNAVAILABLE, "the channels cannot be read now: try again");
+        }
+    }
+
+    private void answer(CloseCode closed) {
+        if (done) {
+            return;
+        }
+        release();
+        collected.sort(BY_CHANNEL_THEN_OFFSET);
+        List<Notification> sent = collected.size() > limit ? collected.subList(0, limit) : collected;
+        // overflowing while history was read only means: poll again at once
+        boolean overflowed = closed == CloseCode.SLOW_CONSUMER;
+        boolean more = sent.size() < collected.size() || overflowed;
+        context.response().putHeader("Cache-Control", "no-store");
+        PollAnswer.send(context.response(), sent, cursor(sent), recovered(), more, overflowed ? null : closed);
+    }
+
+    /** The position after what this answer holds, for every channel read. */
+    private String cursor(List<Notification> sent) {
+        CursorTracker tracker = new CursorTracker();
+        if (starts == null) {
+            for (ChannelRequest request : requests) {
+                if (request.since() != null) {
+                    tracker.set(request.channel(), request.since());
+                }
+            }
+            return tracker.encode();
+        }
+        tracker.start(requests, starts);
+        sent.forEach(tracker::advance);
+        List<ChannelName> truncated = collected.subList(sent.size(), collected.size()).stream()
+                .map(Notification::channel).distinct().toList();
+        for (SubscriptionStart start : starts) {
+            if (!truncated.contains(start.channel())) {
+                tracker.caughtUp(List.of(start));
+            }
+        }
+        return tracker.encode();
+    }
+
+    private boolean recovered() {
+        return starts == null || starts.stream().allMatch(SubscriptionStart::recovered);
+    }
+
+    private void clientGone() {
+        if (!done) {
+            release();
+        }
+    }
+
+    private void release() {
+        done = true;
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        if (waiting) {
+            waiting = false;
+            metrics.connectionClosed(Transport.LONG_POLL);
+        }
+        service.close(session);
+    }
+}
