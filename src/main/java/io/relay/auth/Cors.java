@@ -46,7 +46,7 @@ public class Cors {
         String origin = request.getHeader(HttpHeaders.ORIGIN);
         boolean granted = origin != null && origins.isListed(origin);
         if (origin != null) {
-            response.putHeader(HttpHeaders.VARY, HttpHeaders.ORIGIN);
+            response.putHeader(HttpHeaders.VARY, "Origin");
         }
         if (request.method() == HttpMethod.OPTIONS) {
             preflight(request, response, origin, granted);

@@ -15,15 +15,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
 import io.relay.TestTokens;
+import io.relay.transport.sse.SseTestClient;
 import io.relay.transport.ws.WsTestClient;
 import io.vertx.core.json.JsonObject;
 
-/** The packaged application as a process: start-up refusals, and shutdown closing subscribers with 1001. */
+/**
+ * The packaged application as a process: start-up refusals, and shutdown closing WebSockets with 1001,
+ * ending SSE streams and answering long-polls.
+ */
 class PackagedAppIT {
 
     private static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
@@ -56,7 +61,7 @@ class PackagedAppIT {
     }
 
     @Test
-    void shutdownClosesWebSocketsWith1001AndNeverLogsSecrets() throws Exception {
+    void shutdownEndsEverySubscriberCleanlyAndNeverLogsSecrets() throws Exception {
         int port = freePort();
         Path log = Files.createTempFile("relay-it", ".log");
         Process relay = start(Map.of("RELAY_PUBLISHER_KEYS", PUBLISHER_KEY, "RELAY_AUTH_HMAC_SECRET", SECRET,
@@ -68,8 +73,11 @@ class PackagedAppIT {
                     HttpRequest.newBuilder(base.resolve("/q/health/ready")).build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
             String token = TestTokens.sign(TestTokens.claims("it-user"), SECRET);
-            try (WsTestClient client = WsTestClient.to(base).token(token).connect()) {
+            try (WsTestClient client = WsTestClient.to(base).token(token).connect();
+                    SseTestClient stream = SseTestClient.open(base, "/api/v1/notifications/stream",
+                            "Authorization", "Bearer " + token)) {
                 client.next("welcome");
+                stream.next("welcome");
                 HttpResponse<String> published = http.send(HttpRequest.newBuilder(base.resolve("/api/v1/notifications"))
                         .header("Authorization", "Bearer " + PUBLISHER_KEY).header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("channel", "user:it-user")
@@ -77,8 +85,24 @@ class PackagedAppIT {
                         .build(), HttpResponse.BodyHandlers.ofString());
                 assertEquals(202, published.statusCode());
                 assertEquals(1, client.next("notification").getLong("offset"));
+                String cursor = stream.next("notification").id();
+                CompletableFuture<HttpResponse<String>> longPoll = http.sendAsync(HttpRequest.newBuilder(
+                        base.resolve("/api/v1/notifications/long-poll?timeout=60&cursor=" + cursor))
+                        .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+                await().atMost(Duration.ofSeconds(10)).until(() -> http.send(HttpRequest.newBuilder(
+                        base.resolve("/q/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body()
+                        .contains("relay_connections{transport=\"long_poll\"} 1.0"));
                 relay.destroy();
                 assertEquals(1001, client.closeCode());
+                JsonObject close = stream.next("close").json();
+                assertEquals(1001, close.getInteger("code"));
+                assertTrue(close.getBoolean("reconnect"));
+                stream.awaitEnd();
+                HttpResponse<String> answered = longPoll.get(10, TimeUnit.SECONDS);
+                assertEquals(200, answered.statusCode());
+                JsonObject answer = new JsonObject(answered.body());
+                assertEquals(cursor, answer.getString("cursor"), "nothing new: the cursor resumes elsewhere");
+                assertEquals(1001, answer.getJsonObject("close").getInteger("code"));
             }
             assertTrue(relay.waitFor(30, TimeUnit.SECONDS), "the process exits after SIGTERM");
             String output = Files.readString(log);

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.relay.ClientCursor;
 import io.relay.TestTokens;
 import io.vertx.core.json.JsonObject;
 
@@ -65,6 +66,18 @@ class WsHandshakeTest {
     void refusesACookieWithoutOrigin() {
         assertProblem(WsTestClient.to(base).header("Cookie", "relay_token=" + TestTokens.valid("carol")).withoutOrigin()
                 .refused(), 403);
+    }
+
+    @Test
+    void refusesAMalformedCursor() {
+        assertProblem(WsTestClient.to(base).token(TestTokens.valid("alice")).query("cursor", "not-a-cursor").refused(), 400);
+        assertProblem(WsTestClient.to(base).token(TestTokens.valid("alice")).query("cursor", "A".repeat(5000)).refused(), 400);
+    }
+
+    @Test
+    void refusesACursorNamingAChannelTheTokenDoesNotGrant() {
+        assertProblem(WsTestClient.to(base).token(TestTokens.valid("alice"))
+                .query("cursor", ClientCursor.at("team:secret", "abc", 3)).refused(), 403);
     }
 
     @Test

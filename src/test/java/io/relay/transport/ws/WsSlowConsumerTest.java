@@ -8,14 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.relay.LargeHistoryProfile;
 import io.relay.Publisher;
 import io.relay.TestTokens;
 import io.vertx.core.json.JsonObject;
@@ -26,15 +25,8 @@ import io.vertx.core.json.JsonObject;
  * it is retained.
  */
 @QuarkusTest
-@TestProfile(WsSlowConsumerTest.LargeHistory.class)
+@TestProfile(LargeHistoryProfile.class)
 class WsSlowConsumerTest {
-
-    public static class LargeHistory implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("relay.history.size", "1000", "relay.ws.max-pending-messages", "16");
-        }
-    }
 
     @TestHTTPResource("/")
     URI base;
