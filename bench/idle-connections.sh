@@ -21,7 +21,7 @@ live_heap_kb() {  # used heap after a full GC, in KB
   jstat -gc "$RPID" | awk 'NR==2 { printf "%d\n", $3 + $4 + $6 + $8 }'
 }
 rss_kb() { awk '/VmRSS/ { print $2 }' "/proc/$RPID/status"; }
-connections() { curl -s "http://127.0.0.1:$PORT/q/metrics" | awk '/^relay_connections\{/ { print int($2) }'; }
+connections() { curl -s "http://127.0.0.1:$PORT/q/metrics" | awk '/^relay_connections\{transport="websocket"/ { print int($2) }'; }
 
 HEAP0=$(live_heap_kb); RSS0=$(rss_kb)
 ulimit -n "$(ulimit -Hn)"

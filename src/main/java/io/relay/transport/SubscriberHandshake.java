@@ -5,6 +5,8 @@ import java.util.List;
 
 import jakarta.inject.Singleton;
 
+import org.jboss.logging.Logger;
+
 import io.relay.auth.AccessDeniedException;
 import io.relay.auth.Subscriber;
 import io.relay.auth.SubscriberAuthenticator;
@@ -28,6 +30,8 @@ import io.vertx.ext.web.RoutingContext;
  */
 @Singleton
 public class SubscriberHandshake {
+
+    private static final Logger LOG = Logger.getLogger(SubscriberHandshake.class);
 
     /** What an accepted request subscribes to: the personal channel, the requested ones and the cursor's. */
     public record Accepted(Subscriber subscriber, List<ChannelRequest> channels) {
@@ -69,6 +73,20 @@ public class SubscriberHandshake {
 
     public static void refuse(RoutingContext context, Problem problem, String detail) {
         ProblemBody.of(problem, detail).send(context.response());
+    }
+
+    /**
+     * Answers a subscription that could not start, before any stream began: 400 for a refused
+     * subscription, else 503 (history could not be read) with {@code Retry-After}.
+     */
+    public static void refuseStart(RoutingContext context, Throwable failure) {
+        if (failure instanceof SubscribeException refused) {
+            refuse(context, Problem.INVALID_REQUEST, refused.getMessage());
+        } else {
+            LOG.warnf("a subscription could not start: %s", failure.toString());
+            context.response().putHeader("Retry-After", "1");
+            refuse(context, Problem.ENGINE_UNAVAILABLE, "the channels cannot be read now: try again");
+        }
     }
 
     private static Cursor cursor(HttpServerRequest request, String override) {

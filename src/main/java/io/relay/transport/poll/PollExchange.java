@@ -7,18 +7,14 @@ import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
-import org.jboss.logging.Logger;
-
 import io.relay.channel.ChannelName;
 import io.relay.engine.Notification;
 import io.relay.ops.RelayMetrics;
 import io.relay.ops.Transport;
-import io.relay.problem.Problem;
 import io.relay.subscribe.ChannelRequest;
 import io.relay.subscribe.CloseCode;
 import io.relay.subscribe.Outbound;
 import io.relay.subscribe.Session;
-import io.relay.subscribe.SubscribeException;
 import io.relay.subscribe.SubscriptionService;
 import io.relay.subscribe.SubscriptionStart;
 import io.relay.transport.CursorTracker;
@@ -34,7 +30,6 @@ import io.vertx.ext.web.RoutingContext;
  */
 final class PollExchange implements Outbound {
 
-    private static final Logger LOG = Logger.getLogger(PollExchange.class);
     private static final Comparator<Notification> BY_CHANNEL_THEN_OFFSET = Comparator
             .comparing(Notification::channel).thenComparingLong(Notification::offset);
 
@@ -115,13 +110,7 @@ final class PollExchange implements Outbound {
             return;
         }
         release();
-        if (failure instanceof SubscribeException refused) {
-            SubscriberHandshake.refuse(context, Problem.INVALID_REQUEST, refused.getMessage());
-        } else {
-            LOG.warnf("poll could not read its channels: %s", failure.toString());
-            context.response().putHeader("Retry-After", "1");
-            SubscriberHandshake.refuse(context, Problem.ENGINE_UNAVAILABLE, "the channels cannot be read now: try again");
-        }
+        SubscriberHandshake.refuseStart(context, failure);
     }
 
     private void answer(CloseCode closed) {

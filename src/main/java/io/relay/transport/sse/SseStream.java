@@ -6,8 +6,6 @@ import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
-import org.jboss.logging.Logger;
-
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.relay.engine.Notification;
@@ -18,7 +16,6 @@ import io.relay.subscribe.ChannelRequest;
 import io.relay.subscribe.CloseCode;
 import io.relay.subscribe.Outbound;
 import io.relay.subscribe.Session;
-import io.relay.subscribe.SubscribeException;
 import io.relay.subscribe.SubscriptionService;
 import io.relay.subscribe.SubscriptionStart;
 import io.relay.transport.CursorTracker;
@@ -44,7 +41,6 @@ import io.vertx.ext.web.RoutingContext;
  */
 final class SseStream implements Outbound {
 
-    private static final Logger LOG = Logger.getLogger(SseStream.class);
     private static final byte[] NOTIFICATION_PREFIX = "event: notification\nid: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DATA = "\ndata: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
@@ -149,13 +145,7 @@ final class SseStream implements Outbound {
             return;
         }
         release();
-        if (failure instanceof SubscribeException refused) {
-            SubscriberHandshake.refuse(context, Problem.INVALID_REQUEST, refused.getMessage());
-        } else {
-            LOG.warnf("SSE stream could not start: %s", failure.toString());
-            response.putHeader("Retry-After", "1");
-            SubscriberHandshake.refuse(context, Problem.ENGINE_UNAVAILABLE, "the channels cannot be read now: try again");
-        }
+        SubscriberHandshake.refuseStart(context, failure);
     }
 
     private boolean write(Buffer buffer) {
