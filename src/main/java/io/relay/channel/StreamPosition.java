@@ -10,6 +10,9 @@ package io.relay.channel;
  */
 public record StreamPosition(String epoch, long offset) {
 
+    /** A position in no epoch: reading from it returns everything retained (engines' epochs never equal it). */
+    public static final StreamPosition ORIGIN = new StreamPosition("-", 0);
+
     public StreamPosition {
         if (epoch == null || epoch.isEmpty()) {
             throw new IllegalArgumentException("epoch is required");

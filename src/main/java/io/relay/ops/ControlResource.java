@@ -9,31 +9,79 @@ import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 
+import io.netty.buffer.ByteBufUtil;
 import io.relay.auth.PublisherGuard;
 import io.relay.channel.ChannelName;
+import io.relay.channel.Cursor;
+import io.relay.channel.InvalidCursorException;
+import io.relay.channel.StreamPosition;
+import io.relay.engine.History;
+import io.relay.engine.Notification;
 import io.relay.engine.Presence;
 import io.relay.problem.Problem;
 import io.relay.subscribe.CloseCode;
 import io.relay.subscribe.SubscriptionService;
+import io.relay.transport.NotificationPage;
+import io.relay.transport.QueryParams;
 import io.smallrye.common.annotation.NonBlocking;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
 
-/** Publisher-side reads and control: presence of a channel, disconnecting a user. */
+/** Publisher-side reads and control: a channel's history and presence, disconnecting a user. */
 @Path("/api/v1")
 @Produces(MediaType.APPLICATION_JSON)
 public class ControlResource {
 
+    static final int MAX_HISTORY_LIMIT = 1000;
+    static final int DEFAULT_HISTORY_LIMIT = 100;
+
     private final PublisherGuard guard;
     private final Presence presence;
     private final SubscriptionService subscriptions;
+    private final History history;
 
-    public ControlResource(PublisherGuard guard, Presence presence, SubscriptionService subscriptions) {
+    public ControlResource(PublisherGuard guard, Presence presence, SubscriptionService subscriptions, History history) {
         this.guard = guard;
         this.presence = presence;
         this.subscriptions = subscriptions;
+        this.history = history;
+    }
+
+    /**
+     * The channel's retained notifications, oldest first: all of them without a cursor, else those
+     * after the cursor's position (same rules as a subscriber's resume). Pages with {@code limit}
+     * (1 to 1000, default 100) and {@code more}; the answer's cursor continues.
+     */
+    @GET
+    @Path("/channels/{channel}/history")
+    public Uni<Response> history(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            @PathParam("channel") String channel, @Context HttpServerRequest request) {
+        guard.require(authorization);
+        ChannelName name = ChannelName.of(channel);
+        int pageSize = QueryParams.intInRange(request, "limit", 1, MAX_HISTORY_LIMIT, DEFAULT_HISTORY_LIMIT);
+        String cursor = QueryParams.single(request, "cursor");
+        StreamPosition since = cursor == null ? StreamPosition.ORIGIN : positionIn(Cursor.parse(cursor), name);
+        return history.read(name, since, pageSize).map(page -> {
+            List<Notification> notifications = page.notifications();
+            StreamPosition next = notifications.isEmpty() ? page.latest()
+                    : notifications.get(notifications.size() - 1).position();
+            String nextCursor = Cursor.of(Map.of(name, next)).encode();
+            boolean recovered = cursor == null || page.recovered();
+            return Response.ok(ByteBufUtil.getBytes(NotificationPage.encode(notifications, nextCursor, recovered, page.more(), null)))
+                    .type(MediaType.APPLICATION_JSON).build();
+        });
+    }
+
+    private static StreamPosition positionIn(Cursor cursor, ChannelName channel) {
+        if (!cursor.positions().keySet().equals(java.util.Set.of(channel))) {
+            throw new InvalidCursorException("a history cursor names this channel only");
+        }
+        return cursor.positions().get(channel);
     }
 
     @GET

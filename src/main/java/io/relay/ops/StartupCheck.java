@@ -106,6 +106,8 @@ public class StartupCheck {
                 Subscribe as user 'demo' (personal channel user:demo, plus team:* and broadcast):
                   token:  %2$s
                   npx wscat -s relay.v1 -H 'Authorization: Bearer %2$s' -c 'ws://localhost:%1$d/ws?channel=broadcast'
+                  or SSE: curl -N -H 'Authorization: Bearer %2$s' 'http://localhost:%1$d/api/v1/notifications/stream?channel=broadcast'
+                  or long-poll: curl -H 'Authorization: Bearer %2$s' 'http://localhost:%1$d/api/v1/notifications/long-poll?channel=broadcast'
                 Publish:
                   curl -i -H 'Authorization: Bearer %3$s' -H 'Content-Type: application/json' \\
                     -d '{"channel":"user:demo","event":"order.shipped","data":{"orderId":7}}' \\

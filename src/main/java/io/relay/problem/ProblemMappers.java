@@ -9,7 +9,9 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import io.relay.auth.AccessDeniedException;
 import io.relay.auth.TokenRejectedException;
 import io.relay.channel.InvalidChannelException;
+import io.relay.channel.InvalidCursorException;
 import io.relay.engine.EngineUnavailableException;
+import io.relay.transport.InvalidParameterException;
 
 /** Turns every failure of a REST endpoint into a problem+json response. */
 public class ProblemMappers {
@@ -34,8 +36,8 @@ public class ProblemMappers {
         return build(Problem.FORBIDDEN, e.getMessage()).build();
     }
 
-    @ServerExceptionMapper
-    public Response invalidChannel(InvalidChannelException e) {
+    @ServerExceptionMapper({ InvalidChannelException.class, InvalidCursorException.class, InvalidParameterException.class })
+    public Response invalidInput(IllegalArgumentException e) {
         return build(Problem.INVALID_REQUEST, e.getMessage()).build();
     }
 

@@ -14,7 +14,7 @@ public final class QueryParams {
     public static String single(HttpServerRequest request, String name) {
         List<String> values = request.params().getAll(name);
         if (values.size() > 1) {
-            throw new IllegalArgumentException(name + " may be given once");
+            throw new InvalidParameterException(name + " may be given once");
         }
         return values.isEmpty() ? null : values.get(0);
     }
@@ -33,6 +33,6 @@ public final class QueryParams {
         } catch (NumberFormatException e) {
             // answered below, with the rule
         }
-        throw new IllegalArgumentException(name + " must be an integer from " + min + " to " + max);
+        throw new InvalidParameterException(name + " must be an integer from " + min + " to " + max);
     }
 }

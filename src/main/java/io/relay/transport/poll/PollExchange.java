@@ -18,6 +18,7 @@ import io.relay.subscribe.Session;
 import io.relay.subscribe.SubscriptionService;
 import io.relay.subscribe.SubscriptionStart;
 import io.relay.transport.CursorTracker;
+import io.relay.transport.NotificationPage;
 import io.relay.transport.SubscriberHandshake;
 import io.vertx.core.impl.ContextInternal;
 import io.vertx.ext.web.RoutingContext;
@@ -124,7 +125,7 @@ final class PollExchange implements Outbound {
         boolean overflowed = closed == CloseCode.SLOW_CONSUMER;
         boolean more = sent.size() < collected.size() || overflowed;
         context.response().putHeader("Cache-Control", "no-store");
-        PollAnswer.send(context.response(), sent, cursor(sent), recovered(), more, overflowed ? null : closed);
+        NotificationPage.send(context.response(), sent, cursor(sent), recovered(), more, overflowed ? null : closed);
     }
 
     /** The position after what this answer holds, for every channel read. */

@@ -117,6 +117,13 @@ class PollTest {
     }
 
     @Test
+    void ignoresAQueryTokenUnlessEnabled() {
+        given().queryParam("access_token", TestTokens.valid("alice")).get(PATH).then().statusCode(401);
+        given().queryParam("access_token", TestTokens.valid("alice")).get("/api/v1/notifications/stream")
+                .then().statusCode(401);
+    }
+
+    @Test
     void refusesChannelsTheTokenDoesNotGrant() {
         as(TestTokens.valid("alice")).queryParam("channel", "team:secret").get(PATH).then().statusCode(403)
                 .contentType("application/problem+json").body("status", equalTo(403));

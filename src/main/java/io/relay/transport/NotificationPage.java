@@ -1,4 +1,4 @@
-package io.relay.transport.poll;
+package io.relay.transport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,26 +12,31 @@ import io.netty.buffer.ByteBufOutputStream;
 import io.netty.buffer.Unpooled;
 import io.relay.engine.Notification;
 import io.relay.subscribe.CloseCode;
-import io.relay.transport.ServerMessages;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 
 /**
- * The body of a poll or long-poll answer:
+ * The body of a poll, long-poll or history answer:
  * {@code {"notifications":[...],"cursor":"...","recovered":true,"more":false}}, plus
  * {@code "close":{...}} when the server ended a wait (shutdown, disconnect, token expiry). Each
  * notification is written as the bytes encoded at publish.
  */
-final class PollAnswer {
+public final class NotificationPage {
 
     private static final JsonFactory JSON = new JsonFactory();
 
-    private PollAnswer() {
+    private NotificationPage() {
     }
 
-    static void send(HttpServerResponse response, List<Notification> notifications, String cursor, boolean recovered,
-            boolean more, CloseCode closed) {
+    public static void send(HttpServerResponse response, List<Notification> notifications, String cursor,
+            boolean recovered, boolean more, CloseCode closed) {
+        response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .end(Buffer.buffer(encode(notifications, cursor, recovered, more, closed)));
+    }
+
+    public static ByteBuf encode(List<Notification> notifications, String cursor, boolean recovered, boolean more,
+            CloseCode closed) {
         int size = 96 + cursor.length();
         for (Notification notification : notifications) {
             size += notification.json().readableBytes() + 1;
@@ -55,6 +60,6 @@ final class PollAnswer {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(Buffer.buffer(body));
+        return body;
     }
 }
