@@ -1,16 +1,15 @@
 package io.relay.engine.memory;
 
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Function;
 
 import io.relay.channel.ChannelName;
 import io.relay.engine.EngineUnavailableException;
+import io.relay.engine.Epochs;
 
 /**
  * The memory engine's channels. A channel is created on first use with a random epoch, and dropped
@@ -19,8 +18,6 @@ import io.relay.engine.EngineUnavailableException;
  * channel that already exists.
  */
 public final class MemoryChannels {
-
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final ConcurrentMap<ChannelName, MemoryChannel> channels = new ConcurrentHashMap<>();
     private final Clock clock;
@@ -47,7 +44,7 @@ public final class MemoryChannels {
                     throw new EngineUnavailableException("the memory engine holds its maximum of "
                             + maxChannels + " channels (relay.history.max-channels)", null);
                 }
-                channel = channels.computeIfAbsent(name, n -> new MemoryChannel(n, newEpoch(), historySize));
+                channel = channels.computeIfAbsent(name, n -> new MemoryChannel(n, Epochs.fresh(), historySize));
             }
             synchronized (channel) {
                 if (channel.isLive()) {
@@ -80,11 +77,5 @@ public final class MemoryChannels {
 
     public int size() {
         return channels.size();
-    }
-
-    private static String newEpoch() {
-        byte[] bytes = new byte[6];
-        RANDOM.nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 }
