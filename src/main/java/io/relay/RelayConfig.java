@@ -44,9 +44,13 @@ public interface RelayConfig {
 
     Idempotency idempotency();
 
+    Redis redis();
+
     enum EngineKind {
         /** One process, no dependency; history is lost on restart (with a new epoch). */
-        memory
+        memory,
+        /** Any number of replicas sharing offsets, history and fan-out through Redis ({@code quarkus.redis.hosts}). */
+        redis
     }
 
     interface History {
@@ -130,6 +134,16 @@ public interface RelayConfig {
         /** {@code relay.limits.channels-per-connection}: channels one connection (or request) may read at once. */
         @WithDefault("100")
         int channelsPerConnection();
+    }
+
+    interface Redis {
+        /** {@code relay.redis.heartbeat}: how often a replica announces itself; one silent for 3 heartbeats is no longer waited for. */
+        @WithDefault("5s")
+        Duration heartbeat();
+
+        /** {@code relay.redis.request-timeout}: how long presence and disconnect wait for the other replicas' answers. */
+        @WithDefault("2s")
+        Duration requestTimeout();
     }
 
     interface Idempotency {

@@ -2,7 +2,10 @@ package io.relay.engine;
 
 import java.time.Clock;
 
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
+import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Singleton;
 
 import io.relay.RelayConfig;
@@ -10,10 +13,20 @@ import io.relay.engine.memory.MemoryBroker;
 import io.relay.engine.memory.MemoryChannels;
 import io.relay.engine.memory.MemoryHistory;
 import io.relay.engine.memory.MemoryIdempotencyStore;
-import io.relay.engine.memory.MemoryPresence;
+import io.relay.engine.memory.MemoryReplicas;
+import io.relay.engine.redis.RedisBroker;
+import io.relay.engine.redis.RedisFanout;
+import io.relay.engine.redis.RedisHistory;
+import io.relay.engine.redis.RedisIdempotencyStore;
+import io.relay.engine.redis.RedisReplicas;
 import io.vertx.core.Vertx;
+import io.vertx.redis.client.Redis;
 
-/** The one place where {@code relay.engine} picks the implementations of the engine roles. */
+/**
+ * The one place where {@code relay.engine} picks the implementations of the engine roles. The Redis
+ * client (configured by {@code quarkus.redis.*}) is looked up only for the Redis engine, so the memory
+ * engine never needs one.
+ */
 @Singleton
 public class EngineProducer {
 
@@ -22,39 +35,78 @@ public class EngineProducer {
     MemoryChannels memoryChannels(RelayConfig config, Clock clock, Vertx vertx) {
         RelayConfig.History history = config.history();
         MemoryChannels channels = new MemoryChannels(clock, history.size(), history.ttl(), history.maxChannels());
-        vertx.setPeriodic(history.sweepInterval().toMillis(), id -> channels.sweep());
+        if (config.engine() == RelayConfig.EngineKind.memory) {
+            vertx.setPeriodic(history.sweepInterval().toMillis(), id -> channels.sweep());
+        }
         return channels;
     }
 
     @Produces
     @Singleton
-    Broker broker(RelayConfig config, MemoryChannels channels, NotificationListener listener) {
+    RedisFanout redisFanout(Instance<Redis> redis, Vertx vertx, NotificationListener listener) {
+        return new RedisFanout(redis.get(), vertx, listener);
+    }
+
+    void closeFanout(@Disposes RedisFanout fanout) {
+        fanout.close();
+    }
+
+    @Produces
+    @Singleton
+    @Typed(RedisReplicas.class)
+    RedisReplicas redisReplicas(RelayConfig config, Instance<Redis> redis, Instance<RedisFanout> fanout,
+            LocalSubscribers local, Vertx vertx) {
+        return new RedisReplicas(redis.get(), fanout.get(), local, vertx, config.redis().heartbeat(),
+                config.redis().requestTimeout());
+    }
+
+    void closeReplicas(@Disposes RedisReplicas replicas) {
+        replicas.close();
+    }
+
+    @Produces
+    @Singleton
+    Broker broker(RelayConfig config, Instance<MemoryChannels> channels, NotificationListener listener,
+            Instance<Redis> redis, Instance<RedisFanout> fanout, Clock clock) {
         return switch (config.engine()) {
-            case memory -> new MemoryBroker(channels, listener);
+            case memory -> new MemoryBroker(channels.get(), listener);
+            case redis -> new RedisBroker(redis.get(), fanout.get(), clock, config.history().ttl(), config.history().size());
         };
     }
 
     @Produces
     @Singleton
-    History history(RelayConfig config, MemoryChannels channels) {
+    History history(RelayConfig config, Instance<MemoryChannels> channels, Instance<Redis> redis) {
         return switch (config.engine()) {
-            case memory -> new MemoryHistory(channels);
+            case memory -> new MemoryHistory(channels.get());
+            case redis -> new RedisHistory(redis.get(), config.history().ttl());
         };
     }
 
     @Produces
     @Singleton
-    Presence presence(RelayConfig config, LocalSubscribers local) {
+    Replicas replicas(RelayConfig config, LocalSubscribers local, Instance<RedisReplicas> redis) {
         return switch (config.engine()) {
-            case memory -> new MemoryPresence(local);
+            case memory -> new MemoryReplicas(local);
+            case redis -> redis.get();
         };
     }
 
     @Produces
     @Singleton
-    IdempotencyStore idempotencyStore(RelayConfig config, Clock clock) {
+    EngineHealth engineHealth(RelayConfig config, Instance<RedisReplicas> redis) {
+        return switch (config.engine()) {
+            case memory -> () -> io.smallrye.mutiny.Uni.createFrom().item(true);
+            case redis -> redis.get();
+        };
+    }
+
+    @Produces
+    @Singleton
+    IdempotencyStore idempotencyStore(RelayConfig config, Clock clock, Instance<Redis> redis) {
         return switch (config.engine()) {
             case memory -> new MemoryIdempotencyStore(clock, config.history().ttl(), config.idempotency().maxKeys());
+            case redis -> new RedisIdempotencyStore(redis.get(), config.history().ttl());
         };
     }
 }

@@ -2,8 +2,11 @@ package io.relay.engine;
 
 import io.relay.channel.ChannelName;
 
-/** This replica's own subscriptions, as the subscription hub knows them; presence is built on it. */
+/** This replica's own subscribers, as the subscription hub knows them; {@link Replicas} sums them. */
 public interface LocalSubscribers {
 
     PresenceInfo presence(ChannelName channel);
+
+    /** Closes the user's connections on this replica (4003); returns how many. */
+    int disconnect(String userId);
 }

@@ -7,4 +7,12 @@ package io.relay.engine;
 public interface NotificationListener {
 
     void onNotification(Notification notification);
+
+    /** A shared engine lost its fan-out connection: notifications may be missed until {@link #onResumed}. */
+    default void onInterrupted() {
+    }
+
+    /** The fan-out is back: whatever was missed meanwhile is in history. */
+    default void onResumed() {
+    }
 }

@@ -22,13 +22,10 @@ import io.relay.channel.InvalidCursorException;
 import io.relay.channel.StreamPosition;
 import io.relay.engine.History;
 import io.relay.engine.Notification;
-import io.relay.engine.Presence;
+import io.relay.engine.Replicas;
 import io.relay.problem.Problem;
-import io.relay.subscribe.CloseCode;
-import io.relay.subscribe.SubscriptionService;
 import io.relay.transport.NotificationPage;
 import io.relay.transport.QueryParams;
-import io.smallrye.common.annotation.NonBlocking;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 
@@ -41,14 +38,12 @@ public class ControlResource {
     static final int DEFAULT_HISTORY_LIMIT = 100;
 
     private final PublisherGuard guard;
-    private final Presence presence;
-    private final SubscriptionService subscriptions;
+    private final Replicas replicas;
     private final History history;
 
-    public ControlResource(PublisherGuard guard, Presence presence, SubscriptionService subscriptions, History history) {
+    public ControlResource(PublisherGuard guard, Replicas replicas, History history) {
         this.guard = guard;
-        this.presence = presence;
-        this.subscriptions = subscriptions;
+        this.replicas = replicas;
         this.history = history;
     }
 
@@ -89,20 +84,19 @@ public class ControlResource {
     public Uni<PresenceResponse> presence(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @PathParam("channel") String channel) {
         guard.require(authorization);
-        return presence.get(ChannelName.of(channel))
+        return replicas.presence(ChannelName.of(channel))
                 .map(info -> new PresenceResponse(info.channel().value(), info.connections(), List.copyOf(info.users())));
     }
 
     @DELETE
-    @NonBlocking
     @Path("/users/{id}/connections")
-    public Map<String, Integer> disconnect(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+    public Uni<Map<String, Integer>> disconnect(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @PathParam("id") String userId) {
         guard.require(authorization);
         if (!ChannelName.isValidUserId(userId)) {
             throw Problem.INVALID_REQUEST.exception("invalid user id");
         }
-        return Map.of("closed", subscriptions.disconnectUser(userId, CloseCode.DISCONNECTED));
+        return replicas.disconnect(userId).map(closed -> Map.of("closed", closed));
     }
 
     public record PresenceResponse(String channel, int connections, List<String> users) {

@@ -2,28 +2,34 @@ package io.relay.ops;
 
 import jakarta.inject.Singleton;
 
-import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
 import io.relay.RelayConfig;
+import io.relay.engine.EngineHealth;
+import io.smallrye.health.api.AsyncHealthCheck;
+import io.smallrye.mutiny.Uni;
 
-/** Ready while the engine takes publishes and the replica is not shutting down. */
+/** Ready while the engine is reachable (Redis answers) and the replica is not shutting down. */
 @Readiness
 @Singleton
-public class EngineReadiness implements HealthCheck {
+public class EngineReadiness implements AsyncHealthCheck {
 
     private final RelayConfig config;
     private final Shutdown shutdown;
+    private final EngineHealth engine;
 
-    public EngineReadiness(RelayConfig config, Shutdown shutdown) {
+    public EngineReadiness(RelayConfig config, Shutdown shutdown, EngineHealth engine) {
         this.config = config;
         this.shutdown = shutdown;
+        this.engine = engine;
     }
 
     @Override
-    public HealthCheckResponse call() {
-        return HealthCheckResponse.named("engine").status(!shutdown.isShuttingDown())
-                .withData("engine", config.engine().name()).build();
+    public Uni<HealthCheckResponse> call() {
+        return engine.isReachable().map(reachable -> HealthCheckResponse.named("engine")
+                .status(reachable && !shutdown.isShuttingDown())
+                .withData("engine", config.engine().name())
+                .withData("reachable", reachable).build());
     }
 }

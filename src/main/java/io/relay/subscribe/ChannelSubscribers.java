@@ -3,6 +3,7 @@ package io.relay.subscribe;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
@@ -57,6 +58,13 @@ final class ChannelSubscribers {
     void deliver(Notification notification) {
         for (LoopGroup group : groups) {
             group.eventLoop.execute(() -> group.deliver(notification));
+        }
+    }
+
+    /** Runs {@code action} for every subscription, each on its own event loop. */
+    void forEach(java.util.function.Consumer<Subscription> action) {
+        for (LoopGroup group : groups) {
+            group.eventLoop.execute(() -> List.copyOf(group.members).forEach(action));
         }
     }
 

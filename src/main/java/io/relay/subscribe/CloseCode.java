@@ -7,6 +7,7 @@ package io.relay.subscribe;
 public enum CloseCode {
     SHUTTING_DOWN(1001, "server shutting down", true),
     PEER_SILENT(1001, "no pong received", true),
+    HISTORY_RESET(1001, "the engine was interrupted: reconnect and resume", true),
     BINARY_FRAME(1003, "binary frames are not accepted", false),
     POLICY_VIOLATION(1008, "policy violation", false),
     FRAME_TOO_BIG(1009, "frame too big", false),

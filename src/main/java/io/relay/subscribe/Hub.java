@@ -1,5 +1,7 @@
 package io.relay.subscribe;
 
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -12,15 +14,52 @@ import io.relay.engine.NotificationListener;
 import io.relay.engine.PresenceInfo;
 
 /**
- * This replica's index of subscriptions by channel, and the receiver of every notification the
- * engine delivers here. A channel's subscriptions are grouped by event loop, so a notification costs
- * one task per event loop, whatever the number of subscribers, and each group is walked on its own
- * loop without locks.
+ * This replica's index of sessions (by user) and subscriptions (by channel), and the receiver of
+ * every notification the engine delivers here. A channel's subscriptions are grouped by event loop,
+ * so a notification costs one task per event loop, whatever the number of subscribers, and each
+ * group is walked on its own loop without locks.
  */
 @Singleton
 public class Hub implements NotificationListener, LocalSubscribers {
 
     private final ConcurrentMap<ChannelName, ChannelSubscribers> channels = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Set<Session>> sessionsByUser = new ConcurrentHashMap<>();
+    private volatile Runnable onResumed;
+
+    void register(Session session) {
+        sessionsByUser.computeIfAbsent(session.subscriber().userId(), u -> ConcurrentHashMap.newKeySet()).add(session);
+    }
+
+    void unregister(Session session) {
+        sessionsByUser.computeIfPresent(session.subscriber().userId(), (user, sessions) -> {
+            sessions.remove(session);
+            return sessions.isEmpty() ? null : sessions;
+        });
+    }
+
+    /** Closes every live session of the user on this replica (4003), on their own loops; returns how many. */
+    @Override
+    public int disconnect(String userId) {
+        return closeOnLoops(List.copyOf(sessionsByUser.getOrDefault(userId, Set.of())), CloseCode.DISCONNECTED);
+    }
+
+    /** Closes every session (shutdown); returns how many there were. */
+    int closeAll(CloseCode code) {
+        return closeOnLoops(sessionsByUser.values().stream().flatMap(Set::stream).toList(), code);
+    }
+
+    int sessionCount() {
+        return sessionsByUser.values().stream().mapToInt(Set::size).sum();
+    }
+
+    private static int closeOnLoops(List<Session> sessions, CloseCode code) {
+        sessions.forEach(session -> session.eventLoop().execute(() -> {
+            if (!session.isClosed()) {
+                session.outbound().close(code);
+            }
+        }));
+        return sessions.size();
+    }
 
     /** Called on the subscription's event loop. */
     void add(Subscription subscription) {
@@ -48,6 +87,30 @@ public class Hub implements NotificationListener, LocalSubscribers {
         if (subscribers != null) {
             subscribers.deliver(notification);
         }
+    }
+
+    /** Fan-out interrupted: every live subscription buffers until the service catches it up. */
+    @Override
+    public void onInterrupted() {
+        channels.values().forEach(subscribers -> subscribers.forEach(Subscription::suspend));
+    }
+
+    @Override
+    public void onResumed() {
+        Runnable catchUp = onResumed;
+        if (catchUp != null) {
+            catchUp.run();
+        }
+    }
+
+    /** What to run when the fan-out is back (the subscription service's catch-up). */
+    void onResumed(Runnable catchUp) {
+        this.onResumed = catchUp;
+    }
+
+    /** Runs {@code action} for every subscription on this replica, each on its own event loop. */
+    void forEachSubscription(java.util.function.Consumer<Subscription> action) {
+        channels.values().forEach(subscribers -> subscribers.forEach(action));
     }
 
     @Override

@@ -26,6 +26,7 @@ final class Subscription {
     private State state = State.SYNCING;
     private List<Notification> buffered = new ArrayList<>();
     private long lastOffset;
+    private StreamPosition lastPosition;
     /** Position in the hub's per-loop member list, for O(1) removal; owned by the hub. */
     int slot = -1;
 
@@ -46,11 +47,17 @@ final class Subscription {
         return state == State.CLOSED;
     }
 
+    /** Buffering after an interruption, until caught up. */
+    boolean isSuspended() {
+        return state == State.SYNCING && lastPosition != null;
+    }
+
     void offer(Notification notification) {
         switch (state) {
             case LIVE -> {
                 if (notification.offset() > lastOffset) {
                     lastOffset = notification.offset();
+                    lastPosition = notification.position();
                     session.outbound().notification(notification, false);
                 }
             }
@@ -72,6 +79,7 @@ final class Subscription {
             return;
         }
         lastOffset = latest.offset();
+        lastPosition = latest;
         for (Notification notification : replay) {
             if (state == State.CLOSED) {
                 return;
@@ -89,6 +97,24 @@ final class Subscription {
                 offer(notification);
             }
         }
+    }
+
+    /**
+     * The engine's fan-out was interrupted: buffer again, as at the start, until {@link #goLive} with
+     * what history holds after {@link #lastPosition}. False when not live (nothing to catch up).
+     */
+    boolean suspend() {
+        if (state != State.LIVE) {
+            return false;
+        }
+        state = State.SYNCING;
+        buffered = new ArrayList<>();
+        return true;
+    }
+
+    /** The last position sent to the subscriber (or announced to it when it started). */
+    StreamPosition lastPosition() {
+        return lastPosition;
     }
 
     void close() {

@@ -6,8 +6,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -39,7 +37,6 @@ public class SubscriptionService {
     private final ChannelAccess access;
     private final int historySize;
     private final int maxChannels;
-    private final ConcurrentMap<String, Set<Session>> sessionsByUser = new ConcurrentHashMap<>();
 
     public SubscriptionService(Hub hub, Broker broker, History history, RelayConfig config) {
         this.hub = hub;
@@ -48,6 +45,35 @@ public class SubscriptionService {
         this.access = new ChannelAccess(config.channels().publicPatterns());
         this.historySize = config.history().size();
         this.maxChannels = config.limits().channelsPerConnection();
+        hub.onResumed(this::catchUp);
+    }
+
+    /**
+     * After the engine's fan-out came back: each suspended subscription reads what it missed from
+     * history and goes live again, merged by offset. When history no longer covers its position (the
+     * engine lost it: a new epoch), the session is closed so that the client resumes and learns
+     * {@code recovered:false}.
+     */
+    private void catchUp() {
+        hub.forEachSubscription(subscription -> {
+            if (subscription.isClosed() || subscription.lastPosition() == null || !subscription.isSuspended()) {
+                return;
+            }
+            Session session = subscription.session();
+            history.read(subscription.channel(), subscription.lastPosition(), historySize)
+                    .emitOn(session.eventLoop())
+                    .subscribe().with(page -> {
+                        if (page.recovered()) {
+                            subscription.goLive(page.notifications(), page.latest());
+                        } else if (!session.isClosed()) {
+                            session.outbound().close(CloseCode.HISTORY_RESET);
+                        }
+                    }, failure -> {
+                        if (!session.isClosed()) {
+                            session.outbound().close(CloseCode.HISTORY_RESET);
+                        }
+                    });
+        });
     }
 
     /**
@@ -57,7 +83,7 @@ public class SubscriptionService {
      */
     public Session open(Subscriber subscriber, EventLoop eventLoop, Outbound outbound, int maxPending) {
         Session session = new Session(subscriber, eventLoop, outbound, maxPending);
-        sessionsByUser.computeIfAbsent(subscriber.userId(), u -> ConcurrentHashMap.newKeySet()).add(session);
+        hub.register(session);
         scheduleExpiry(session);
         return session;
     }
@@ -206,32 +232,16 @@ public class SubscriptionService {
         for (Subscription subscription : List.copyOf(session.subscriptions().values())) {
             withdraw(session, subscription);
         }
-        sessionsByUser.computeIfPresent(session.subscriber().userId(), (user, sessions) -> {
-            sessions.remove(session);
-            return sessions.isEmpty() ? null : sessions;
-        });
-    }
-
-    /** Closes every live session of the user, on their own loops; returns how many there were. */
-    public int disconnectUser(String userId, CloseCode code) {
-        Set<Session> sessions = sessionsByUser.get(userId);
-        if (sessions == null) {
-            return 0;
-        }
-        List<Session> closing = List.copyOf(sessions);
-        closing.forEach(session -> closeOnLoop(session, code));
-        return closing.size();
+        hub.unregister(session);
     }
 
     /** Closes every session (shutdown); returns how many there were. */
     public int closeAll(CloseCode code) {
-        List<Session> all = sessionsByUser.values().stream().flatMap(Set::stream).toList();
-        all.forEach(session -> closeOnLoop(session, code));
-        return all.size();
+        return hub.closeAll(code);
     }
 
     public int sessionCount() {
-        return sessionsByUser.values().stream().mapToInt(Set::size).sum();
+        return hub.sessionCount();
     }
 
     private static void scheduleExpiry(Session session) {
@@ -241,13 +251,5 @@ public class SubscriptionService {
                 session.outbound().close(CloseCode.TOKEN_EXPIRED);
             }
         }, Math.max(1, Duration.between(Instant.now(), expiresAt).toMillis()), TimeUnit.MILLISECONDS));
-    }
-
-    private static void closeOnLoop(Session session, CloseCode code) {
-        session.eventLoop().execute(() -> {
-            if (!session.isClosed()) {
-                session.outbound().close(code);
-            }
-        });
     }
 }

@@ -2,10 +2,13 @@ package io.relay.engine.redis;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 import org.jboss.logging.Logger;
 
@@ -29,22 +32,27 @@ import io.vertx.redis.client.Response;
  * This replica's Redis Pub/Sub: one connection, subscribed to exactly the channels this replica has
  * subscribers for (counted), so 100,000 per-user channels cost one connection and 100,000
  * subscriptions, not 100,000 connections. Messages arrive on one connection in publish order and go
- * to the listener in that order. When the connection drops, it reconnects with backoff and
- * subscribes again to every channel.
+ * to the listener in that order. When the connection drops, the listener is told
+ * ({@code onInterrupted}), the fan-out reconnects with backoff (100 ms doubling to 5 s), subscribes
+ * again to everything, and tells the listener ({@code onResumed}) so subscribers catch up from history.
  */
 public final class RedisFanout implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(RedisFanout.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long FIRST_BACKOFF_MILLIS = 100;
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
     private final Redis redis;
     private final Vertx vertx;
     private final NotificationListener listener;
+    /** Lasting subscriptions (control channels), renewed after a reconnect. */
+    private final Map<String, Consumer<String>> listeners = new ConcurrentHashMap<>();
     /** Guarded by {@code this}: per channel, its subscriber count and when Redis confirmed the subscription. */
     private final Map<ChannelName, Entry> channels = new HashMap<>();
     private CompletableFuture<RedisConnection> connection;
-    private long backoffMillis = 100;
+    private long backoffMillis = FIRST_BACKOFF_MILLIS;
+    private boolean reconnecting;
     private boolean closed;
 
     private static final class Entry {
@@ -65,12 +73,11 @@ public final class RedisFanout implements AutoCloseable {
             Entry entry = channels.computeIfAbsent(channel, c -> new Entry());
             entry.count++;
             if (entry.subscribed == null || entry.subscribed.isCompletedExceptionally()) {
-                entry.subscribed = connection().thenCompose(c -> send(c, Command.SUBSCRIBE, channel));
+                entry.subscribed = subscribeOn(RedisKeys.fanout(channel));
             }
             subscribed = entry.subscribed;
         }
-        return Uni.createFrom().completionStage(subscribed)
-                .onFailure().transform(failure -> new EngineUnavailableException("Redis: " + failure.getMessage(), failure));
+        return unavailableOnFailure(Uni.createFrom().completionStage(subscribed));
     }
 
     public void unsubscribe(ChannelName channel) {
@@ -80,10 +87,21 @@ public final class RedisFanout implements AutoCloseable {
                 return;
             }
             channels.remove(channel);
-            if (connection != null && connection.isDone() && !connection.isCompletedExceptionally()) {
-                send(connection.join(), Command.UNSUBSCRIBE, channel);
+            RedisConnection current = usable();
+            if (current != null) {
+                current.send(Request.cmd(Command.UNSUBSCRIBE).arg(RedisKeys.fanout(channel)));
             }
         }
+    }
+
+    /** Subscribes {@code handler} to a Redis channel for as long as this fan-out lives. */
+    public Uni<Void> listen(String redisChannel, Consumer<String> handler) {
+        listeners.put(redisChannel, handler);
+        return unavailableOnFailure(Uni.createFrom().completionStage(() -> {
+            synchronized (this) {
+                return subscribeOn(redisChannel);
+            }
+        }));
     }
 
     /** The channels this replica listens to now. */
@@ -91,26 +109,46 @@ public final class RedisFanout implements AutoCloseable {
         return channels.size();
     }
 
-    private synchronized CompletableFuture<RedisConnection> connection() {
+    /** Whether the Pub/Sub connection is up now. */
+    public synchronized boolean isConnected() {
+        return usable() != null;
+    }
+
+    private CompletableFuture<Void> subscribeOn(String redisChannel) {
+        return connection().thenCompose(c -> c.send(Request.cmd(Command.SUBSCRIBE).arg(redisChannel))
+                .toCompletionStage().toCompletableFuture().thenApply(reply -> null));
+    }
+
+    /** Called under the lock. */
+    private CompletableFuture<RedisConnection> connection() {
         if (connection == null || connection.isCompletedExceptionally()) {
-            connection = redis.connect().toCompletionStage().toCompletableFuture().thenApply(this::attach);
+            CompletableFuture<RedisConnection> opening = redis.connect().toCompletionStage().toCompletableFuture()
+                    .thenApply(this::attach);
+            opening.whenComplete((c, failure) -> {
+                if (failure != null) {
+                    reconnect();
+                }
+            });
+            connection = opening;
         }
         return connection;
+    }
+
+    /** Called under the lock; null when the connection is not up. */
+    private RedisConnection usable() {
+        return connection != null && connection.isDone() && !connection.isCompletedExceptionally() ? connection.join() : null;
     }
 
     private RedisConnection attach(RedisConnection opened) {
         opened.handler(this::onMessage);
         opened.exceptionHandler(failure -> lost(opened, failure));
         opened.endHandler(v -> lost(opened, null));
-        synchronized (this) {
-            backoffMillis = 100;
-        }
         return opened;
     }
 
     private void lost(RedisConnection lost, Throwable failure) {
         synchronized (this) {
-            if (closed || connection == null || connection.getNow(null) != lost) {
+            if (closed || usable() != lost) {
                 return;
             }
             LOG.warnf("Redis fan-out connection lost (%s): reconnecting", failure == null ? "closed" : failure.toString());
@@ -118,40 +156,61 @@ public final class RedisFanout implements AutoCloseable {
             channels.values().forEach(entry -> entry.subscribed = null);
         }
         lost.close();
+        listener.onInterrupted();
         reconnect();
     }
 
+    /** Tries again after the backoff: connects, renews every subscription, then resumes the listener. */
     private void reconnect() {
         long delay;
         synchronized (this) {
-            if (closed) {
+            if (closed || reconnecting) {
                 return;
             }
+            reconnecting = true;
             delay = backoffMillis;
             backoffMillis = Math.min(backoffMillis * 2, MAX_BACKOFF.toMillis());
         }
         vertx.setTimer(delay, id -> {
-            List<ChannelName> wanted;
+            List<CompletableFuture<Void>> renewed = new ArrayList<>();
+            CompletableFuture<RedisConnection> attempt;
             synchronized (this) {
-                wanted = List.copyOf(channels.keySet());
-                wanted.forEach(channel -> channels.get(channel).subscribed = connection()
-                        .thenCompose(c -> send(c, Command.SUBSCRIBE, channel)));
-            }
-            connection().whenComplete((c, failure) -> {
-                if (failure != null) {
-                    reconnect();
+                reconnecting = false;
+                if (closed) {
+                    return;
                 }
-            });
+                attempt = connection();
+                for (Map.Entry<ChannelName, Entry> wanted : channels.entrySet()) {
+                    wanted.getValue().subscribed = subscribeOn(RedisKeys.fanout(wanted.getKey()));
+                    renewed.add(wanted.getValue().subscribed);
+                }
+                listeners.keySet().forEach(name -> renewed.add(subscribeOn(name)));
+            }
+            CompletableFuture.allOf(renewed.toArray(CompletableFuture[]::new)).thenCompose(v -> attempt)
+                    .whenComplete((c, failure) -> {
+                        if (failure == null) {
+                            synchronized (this) {
+                                backoffMillis = FIRST_BACKOFF_MILLIS;
+                            }
+                            LOG.info("Redis fan-out connection restored");
+                            listener.onResumed();
+                        } else if (c != null) {
+                            lost(c, failure);
+                        }
+                    });
         });
-    }
-
-    private static CompletableFuture<Void> send(RedisConnection connection, Command command, ChannelName channel) {
-        return connection.send(Request.cmd(command).arg(RedisKeys.fanout(channel))).toCompletionStage()
-                .toCompletableFuture().thenApply(reply -> null);
     }
 
     private void onMessage(Response message) {
         if (message.size() != 3 || !"message".equals(message.get(0).toString())) {
+            return;
+        }
+        String redisChannel = message.get(1).toString();
+        if (!redisChannel.startsWith(RedisKeys.FANOUT_PREFIX)) {
+            Consumer<String> handler = listeners.get(redisChannel);
+            if (handler != null) {
+                handler.accept(message.get(2).toString());
+            }
             return;
         }
         try {
@@ -165,11 +224,16 @@ public final class RedisFanout implements AutoCloseable {
         }
     }
 
+    private static <T> Uni<T> unavailableOnFailure(Uni<T> uni) {
+        return uni.onFailure().transform(failure -> new EngineUnavailableException("Redis: " + failure.getMessage(), failure));
+    }
+
     @Override
     public synchronized void close() {
         closed = true;
-        if (connection != null && connection.isDone() && !connection.isCompletedExceptionally()) {
-            connection.join().close();
+        RedisConnection current = usable();
+        if (current != null) {
+            current.close();
         }
     }
 }

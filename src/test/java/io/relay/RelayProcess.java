@@ -1,0 +1,111 @@
+package io.relay;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.awaitility.Awaitility.await;
+
+/** The packaged application as a separate process, as an operator runs it. For {@code *IT} tests. */
+public final class RelayProcess implements AutoCloseable {
+
+    private static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private final Map<String, String> env;
+    private final int port;
+    private final Path log;
+    private Process process;
+
+    private RelayProcess(Map<String, String> env, int port, Path log) {
+        this.env = env;
+        this.port = port;
+        this.log = log;
+    }
+
+    /** Starts the jar with only these RELAY_/QUARKUS_ variables (and the port, on 127.0.0.1). */
+    public static RelayProcess start(Map<String, String> env) throws IOException {
+        RelayProcess relay = new RelayProcess(env, freePort(), Files.createTempFile("relay-it", ".log"));
+        relay.launch();
+        return relay;
+    }
+
+    public void launch() throws IOException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        ProcessBuilder builder = new ProcessBuilder(java, "-jar", JAR.toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().keySet().removeIf(k -> k.startsWith("RELAY_") || k.startsWith("QUARKUS_"));
+        builder.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
+        builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        builder.environment().putAll(env);
+        process = builder.start();
+    }
+
+    public URI base() {
+        return URI.create("http://127.0.0.1:" + port + "/");
+    }
+
+    public Process process() {
+        return process;
+    }
+
+    public String output() throws IOException {
+        return Files.readString(log);
+    }
+
+    /** Waits until {@code /q/health/ready} answers 200. */
+    public RelayProcess awaitReady() {
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> readiness() == 200);
+        return this;
+    }
+
+    public int readiness() throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(base().resolve("/q/health/ready")).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    /** SIGKILL: no shutdown at all, as a crashed node. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** Waits for the process to exit by itself; its exit code. */
+    public int awaitExit() throws InterruptedException {
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            throw new AssertionError("the process did not exit");
+        }
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (process != null) {
+            process.destroyForcibly();
+        }
+        Files.deleteIfExists(log);
+    }
+
+    public static Map<String, String> env(String... pairs) {
+        Map<String, String> env = new HashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            env.put(pairs[i], pairs[i + 1]);
+        }
+        return env;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
