@@ -2,12 +2,14 @@ package io.relay.engine;
 
 import java.time.Clock;
 
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Singleton;
 
+import io.quarkus.runtime.StartupEvent;
 import io.relay.RelayConfig;
 import io.relay.engine.memory.MemoryBroker;
 import io.relay.engine.memory.MemoryChannels;
@@ -58,6 +60,13 @@ public class EngineProducer {
             LocalSubscribers local, Vertx vertx) {
         return new RedisReplicas(redis.get(), fanout.get(), local, vertx, config.redis().heartbeat(),
                 config.redis().requestTimeout());
+    }
+
+    /** A Redis replica announces itself and answers the others from start-up, not from its first request. */
+    void startReplicas(@Observes StartupEvent event, RelayConfig config, Instance<RedisReplicas> replicas) {
+        if (config.engine() == RelayConfig.EngineKind.redis) {
+            replicas.get();
+        }
     }
 
     void closeReplicas(@Disposes RedisReplicas replicas) {

@@ -5,14 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -20,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
+import io.relay.RelayProcess;
 import io.relay.TestTokens;
 import io.relay.transport.sse.SseTestClient;
 import io.relay.transport.ws.WsTestClient;
@@ -31,13 +28,12 @@ import io.vertx.core.json.JsonObject;
  */
 class PackagedAppIT {
 
-    private static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
     private static final String PUBLISHER_KEY = "it-publisher-key-7f3a";
     private static final String SECRET = "it-hmac-secret-0123456789-abcdefghijklmnop";
 
     @Test
     void refusesToStartWithoutCredentialsNamingEachSetting() throws Exception {
-        Run run = run(Map.of(), 0);
+        Run run = run(Map.of());
         assertEquals(1, run.exitCode());
         assertTrue(run.output().contains("relay.publisher-keys (env RELAY_PUBLISHER_KEYS) is not set"), run.output());
         assertTrue(run.output().contains("relay.auth.hmac-secret (env RELAY_AUTH_HMAC_SECRET) or relay.auth.public-key-location is not set"));
@@ -46,7 +42,7 @@ class PackagedAppIT {
     @Test
     void refusesTheDevCredentialsOutsideTheDevProfile() throws Exception {
         Run run = run(Map.of("RELAY_PUBLISHER_KEYS", StartupCheck.DEV_PUBLISHER_KEY,
-                "RELAY_AUTH_HMAC_SECRET", StartupCheck.DEV_HMAC_SECRET), 0);
+                "RELAY_AUTH_HMAC_SECRET", StartupCheck.DEV_HMAC_SECRET));
         assertEquals(1, run.exitCode());
         assertTrue(run.output().contains("holds the dev key, which only the dev profile accepts"), run.output());
         assertTrue(run.output().contains("is the dev secret, which only the dev profile accepts"));
@@ -54,7 +50,7 @@ class PackagedAppIT {
 
     @Test
     void refusesAShortHmacSecret() throws Exception {
-        Run run = run(Map.of("RELAY_PUBLISHER_KEYS", PUBLISHER_KEY, "RELAY_AUTH_HMAC_SECRET", "short"), 0);
+        Run run = run(Map.of("RELAY_PUBLISHER_KEYS", PUBLISHER_KEY, "RELAY_AUTH_HMAC_SECRET", "short"));
         assertEquals(1, run.exitCode());
         assertTrue(run.output().contains("must be at least 32 bytes"), run.output());
         assertFalse(run.output().contains(PUBLISHER_KEY), "keys are never logged");
@@ -62,16 +58,11 @@ class PackagedAppIT {
 
     @Test
     void shutdownEndsEverySubscriberCleanlyAndNeverLogsSecrets() throws Exception {
-        int port = freePort();
-        Path log = Files.createTempFile("relay-it", ".log");
-        Process relay = start(Map.of("RELAY_PUBLISHER_KEYS", PUBLISHER_KEY, "RELAY_AUTH_HMAC_SECRET", SECRET,
-                "QUARKUS_HTTP_PORT", Integer.toString(port)), log);
-        try {
-            URI base = URI.create("http://127.0.0.1:" + port + "/");
+        RelayProcess relay = RelayProcess.start(Map.of("RELAY_PUBLISHER_KEYS", PUBLISHER_KEY,
+                "RELAY_AUTH_HMAC_SECRET", SECRET));
+        try (relay) {
+            URI base = relay.awaitReady().base();
             HttpClient http = HttpClient.newHttpClient();
-            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> http.send(
-                    HttpRequest.newBuilder(base.resolve("/q/health/ready")).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
             String token = TestTokens.sign(TestTokens.claims("it-user"), SECRET);
             try (WsTestClient client = WsTestClient.to(base).token(token).connect();
                     SseTestClient stream = SseTestClient.open(base, "/api/v1/notifications/stream",
@@ -92,7 +83,7 @@ class PackagedAppIT {
                 await().atMost(Duration.ofSeconds(10)).until(() -> http.send(HttpRequest.newBuilder(
                         base.resolve("/q/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body()
                         .contains("relay_connections{transport=\"long_poll\"} 1.0"));
-                relay.destroy();
+                relay.process().destroy();
                 assertEquals(1001, client.closeCode());
                 JsonObject close = stream.next("close").json();
                 assertEquals(1001, close.getInteger("code"));
@@ -104,48 +95,22 @@ class PackagedAppIT {
                 assertEquals(cursor, answer.getString("cursor"), "nothing new: the cursor resumes elsewhere");
                 assertEquals(1001, answer.getJsonObject("close").getInteger("code"));
             }
-            assertTrue(relay.waitFor(30, TimeUnit.SECONDS), "the process exits after SIGTERM");
-            String output = Files.readString(log);
+            relay.awaitExit();
+            String output = relay.output();
             assertFalse(output.contains(PUBLISHER_KEY), "publisher key in the log");
             assertFalse(output.contains(SECRET), "HMAC secret in the log");
             assertFalse(output.contains("payload-9d2c"), "payload in the log");
             assertFalse(output.contains(token), "token in the log");
-        } finally {
-            relay.destroyForcibly();
-            Files.deleteIfExists(log);
         }
     }
 
     private record Run(int exitCode, String output) {
     }
 
-    private static Run run(Map<String, String> env, int port) throws Exception {
-        Path log = Files.createTempFile("relay-it", ".log");
-        Map<String, String> withPort = new java.util.HashMap<>(env);
-        withPort.put("QUARKUS_HTTP_PORT", Integer.toString(port == 0 ? freePort() : port));
-        Process process = start(withPort, log);
-        try {
-            assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the process did not exit");
-            return new Run(process.exitValue(), Files.readString(log));
-        } finally {
-            process.destroyForcibly();
-            Files.deleteIfExists(log);
-        }
-    }
-
-    private static Process start(Map<String, String> env, Path log) throws IOException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder builder = new ProcessBuilder(java, "-jar", JAR.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().keySet().removeIf(k -> k.startsWith("RELAY_") || k.startsWith("QUARKUS_"));
-        builder.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
-        builder.environment().putAll(env);
-        return builder.start();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+    private static Run run(Map<String, String> env) throws Exception {
+        try (RelayProcess relay = RelayProcess.start(env)) {
+            int exit = relay.awaitExit();
+            return new Run(exit, relay.output());
         }
     }
 }

@@ -66,6 +66,9 @@ public final class RedisReplicas implements Replicas, EngineHealth, AutoCloseabl
         this.listening = fanout.listen(CONTROL, this::onRequest)
                 .chain(() -> fanout.listen(REPLY_PREFIX + id, this::onReply))
                 .memoize().until(() -> !fanout.isConnected());
+        // answer other replicas from the start (a failure here is retried by the fan-out's reconnect)
+        listening.subscribe().with(ok -> {
+        }, failure -> LOG.warnf("not yet listening to other replicas: %s", failure.toString()));
         this.heartbeatTimer = vertx.setPeriodic(1, heartbeat.toMillis(), t -> announce());
     }
 

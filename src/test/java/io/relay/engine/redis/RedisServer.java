@@ -65,6 +65,17 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /** Sends one command (inline protocol) and returns the first reply line. */
+    public String command(String... words) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            OutputStream out = socket.getOutputStream();
+            out.write((String.join(" ", words) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            return new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    StandardCharsets.US_ASCII)).readLine();
+        }
+    }
+
     private boolean answersPing() {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             OutputStream out = socket.getOutputStream();

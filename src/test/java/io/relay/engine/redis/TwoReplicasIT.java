@@ -1,0 +1,225 @@
+package io.relay.engine.redis;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.relay.ClientCursor;
+import io.relay.RelayProcess;
+import io.relay.TestTokens;
+import io.relay.transport.ws.WsTestClient;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Two replicas of the packaged application, as separate processes on their own ports, sharing one
+ * real redis-server: they behave as one service.
+ */
+class TwoReplicasIT {
+
+    private static final String KEY = "it-redis-publisher-key";
+    private static final String SECRET = "it-redis-hmac-secret-0123456789-abcdefghij";
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static RedisServer redis;
+    private static RelayProcess a;
+    private static RelayProcess b;
+
+    @BeforeAll
+    static void start() throws Exception {
+        redis = RedisServer.start();
+        a = RelayProcess.start(env());
+        b = RelayProcess.start(env());
+        a.awaitReady();
+        b.awaitReady();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        a.close();
+        b.close();
+        redis.close();
+    }
+
+    private static Map<String, String> env() {
+        return RelayProcess.env("RELAY_ENGINE", "redis", "QUARKUS_REDIS_HOSTS", redis.url(),
+                "RELAY_PUBLISHER_KEYS", KEY, "RELAY_AUTH_HMAC_SECRET", SECRET, "RELAY_REDIS_HEARTBEAT", "1s");
+    }
+
+    private static String token(String user, String... channels) {
+        return TestTokens.sign(TestTokens.claims(user, channels), SECRET);
+    }
+
+    private static String unique(String prefix) {
+        return prefix + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private static HttpResponse<String> publish(RelayProcess relay, String channel, int n) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(relay.base().resolve("/api/v1/notifications"))
+                .header("Authorization", "Bearer " + KEY).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("channel", channel)
+                        .put("data", new JsonObject().put("n", n)).encode())).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonObject published(RelayProcess relay, String channel, int n) throws Exception {
+        HttpResponse<String> response = publish(relay, channel, n);
+        assertEquals(202, response.statusCode(), response.body());
+        return new JsonObject(response.body()).getJsonArray("channels").getJsonObject(0);
+    }
+
+    private static HttpResponse<String> get(RelayProcess relay, String path, String bearer) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(relay.base().resolve(path)).header("Authorization", "Bearer " + bearer)
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aPublishOnOneReplicaReachesSubscribersOfTheOther() throws Exception {
+        String user = unique("ab-");
+        try (WsTestClient ws = WsTestClient.to(b.base()).token(token(user)).connect()) {
+            ws.next("welcome");
+            String cursor = new JsonObject(get(b, "/api/v1/notifications", token(user)).body()).getString("cursor");
+            CompletableFuture<HttpResponse<String>> longPoll = HTTP.sendAsync(HttpRequest.newBuilder(
+                    b.base().resolve("/api/v1/notifications/long-poll?timeout=30&cursor=" + cursor))
+                    .header("Authorization", "Bearer " + token(user)).build(), HttpResponse.BodyHandlers.ofString());
+            published(a, "user:" + user, 1);
+            assertEquals(1, ws.next("notification").getJsonObject("data").getInteger("n"));
+            JsonObject answer = new JsonObject(longPoll.get(10, TimeUnit.SECONDS).body());
+            assertEquals(1, answer.getJsonArray("notifications").getJsonObject(0).getJsonObject("data").getInteger("n"));
+        }
+    }
+
+    @Test
+    void aPositionSeenOnOneReplicaResumesOnTheOther() throws Exception {
+        String user = unique("resume-");
+        String channel = "user:" + user;
+        JsonObject last;
+        try (WsTestClient ws = WsTestClient.to(a.base()).token(token(user)).connect()) {
+            ws.next("welcome");
+            published(b, channel, 1);
+            published(a, channel, 2);
+            ws.notifications(1);
+            last = ws.next("notification");
+        }
+        published(a, channel, 3);
+        published(b, channel, 4);
+        String cursor = ClientCursor.at(channel, last.getString("epoch"), last.getLong("offset"));
+        try (WsTestClient ws = WsTestClient.to(b.base()).token(token(user)).query("cursor", cursor).connect()) {
+            assertTrue(ws.next("welcome").getJsonArray("channels").getJsonObject(0).getBoolean("recovered"));
+            assertEquals(List.of(3L, 4L), ws.notifications(2).stream().map(n -> n.getLong("offset")).toList());
+        }
+    }
+
+    @Test
+    void presenceAndDisconnectSpanBothReplicas() throws Exception {
+        String team = unique("team:both-");
+        String user1 = unique("p1-");
+        String user2 = unique("p2-");
+        try (WsTestClient onA = WsTestClient.to(a.base()).token(token(user1, team)).channel(team).connect();
+                WsTestClient onB = WsTestClient.to(b.base()).token(token(user2, team)).channel(team).connect();
+                WsTestClient alsoOnB = WsTestClient.to(b.base()).token(token(user1)).connect()) {
+            onA.next("welcome");
+            onB.next("welcome");
+            alsoOnB.next("welcome");
+            JsonObject presence = new JsonObject(get(a, "/api/v1/channels/" + team + "/presence", KEY).body());
+            assertEquals(2, presence.getInteger("connections"));
+            assertEquals(List.of(user1, user2).stream().sorted().toList(), presence.getJsonArray("users").getList());
+
+            HttpResponse<String> closed = HTTP.send(HttpRequest.newBuilder(a.base().resolve("/api/v1/users/" + user1
+                    + "/connections")).header("Authorization", "Bearer " + KEY).DELETE().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(2, new JsonObject(closed.body()).getInteger("closed"));
+            assertEquals(4003, alsoOnB.closeCode());
+            assertEquals(4003, onA.closeCode());
+            assertFalse(onB.isClosed());
+        }
+    }
+
+    @Test
+    void aKilledReplicaLosesNothingForSubscribersThatReconnect() throws Exception {
+        String user = unique("crash-");
+        String channel = "user:" + user;
+        JsonObject seen;
+        try (WsTestClient ws = WsTestClient.to(a.base()).token(token(user)).connect()) {
+            ws.next("welcome");
+            published(a, channel, 1);
+            seen = ws.next("notification");
+            published(a, channel, 2);
+            ws.next("notification");
+            a.kill();
+        }
+        published(b, channel, 3);
+        String cursor = ClientCursor.at(channel, seen.getString("epoch"), seen.getLong("offset"));
+        try (WsTestClient ws = WsTestClient.to(b.base()).token(token(user)).query("cursor", cursor).connect()) {
+            assertTrue(ws.next("welcome").getJsonArray("channels").getJsonObject(0).getBoolean("recovered"));
+            assertEquals(List.of(2L, 3L), ws.notifications(2).stream().map(n -> n.getLong("offset")).toList());
+        }
+        a.launch();
+        a.awaitReady();
+        JsonObject afterRestart = published(a, channel, 4);
+        assertEquals(seen.getString("epoch"), afterRestart.getString("epoch"), "a replica restart keeps the epoch");
+        assertEquals(4, afterRestart.getLong("offset"));
+    }
+
+    @Test
+    void aDroppedFanOutConnectionCatchesUpFromHistory() throws Exception {
+        String user = unique("blip-");
+        String channel = "user:" + user;
+        try (WsTestClient ws = WsTestClient.to(a.base()).token(token(user)).connect()) {
+            ws.next("welcome");
+            published(b, channel, 1);
+            assertEquals(1, ws.next("notification").getLong("offset"));
+            redis.command("CLIENT", "KILL", "TYPE", "pubsub");
+            for (int n = 2; n <= 20; n++) {
+                published(b, channel, n);
+            }
+            List<Long> offsets = ws.notifications(19).stream().map(m -> m.getLong("offset")).toList();
+            assertEquals(java.util.stream.LongStream.rangeClosed(2, 20).boxed().toList(), offsets);
+            assertFalse(ws.isClosed());
+        }
+    }
+
+    @Test
+    void whileRedisIsDownPublishesAnswer503AndSubscribersStayThenResume() throws Exception {
+        String user = unique("down-");
+        String channel = "user:" + user;
+        try (WsTestClient ws = WsTestClient.to(a.base()).token(token(user)).connect()) {
+            ws.next("welcome");
+            JsonObject first = published(a, channel, 1);
+            ws.next("notification");
+            redis.kill();
+            await().atMost(Duration.ofSeconds(15)).until(() -> a.readiness() == 503 && b.readiness() == 503);
+            HttpResponse<String> refused = publish(b, channel, 2);
+            assertEquals(503, refused.statusCode());
+            assertEquals("application/problem+json", refused.headers().firstValue("Content-Type").orElse(""));
+            assertFalse(ws.isClosed(), "subscribers stay connected while Redis is down");
+
+            redis.launch();
+            a.awaitReady();
+            b.awaitReady();
+            // Redis came back empty: the channel has a new epoch, and the subscriber is told to resume
+            assertEquals(1001, ws.closeCode());
+            JsonObject next = published(b, channel, 3);
+            String cursor = ClientCursor.at(channel, first.getString("epoch"), first.getLong("offset"));
+            try (WsTestClient again = WsTestClient.to(a.base()).token(token(user)).query("cursor", cursor).connect()) {
+                JsonObject start = again.next("welcome").getJsonArray("channels").getJsonObject(0);
+                assertFalse(start.getBoolean("recovered"));
+                assertEquals(next.getString("epoch"), start.getString("epoch"));
+                assertEquals(3, again.next("notification").getJsonObject("data").getInteger("n"));
+            }
+        }
+    }
+}
