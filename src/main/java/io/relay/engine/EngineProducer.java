@@ -9,6 +9,7 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Singleton;
 
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.relay.RelayConfig;
 import io.relay.engine.memory.MemoryBroker;
@@ -66,6 +67,13 @@ public class EngineProducer {
     void startReplicas(@Observes StartupEvent event, RelayConfig config, Instance<RedisReplicas> replicas) {
         if (config.engine() == RelayConfig.EngineKind.redis) {
             replicas.get();
+        }
+    }
+
+    /** Before the HTTP server stops (pre-shutdown phase), while Redis is still reachable. */
+    void leaveReplicas(@Observes ShutdownDelayInitiatedEvent event, RelayConfig config, Instance<RedisReplicas> replicas) {
+        if (config.engine() == RelayConfig.EngineKind.redis) {
+            replicas.get().leave();
         }
     }
 

@@ -44,7 +44,7 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response engineUnavailable(EngineUnavailableException e) {
         LOG.warnf("engine unavailable: %s", e.getMessage());
-        return build(Problem.ENGINE_UNAVAILABLE, "nothing was published: " + e.getMessage())
+        return build(Problem.ENGINE_UNAVAILABLE, "the engine is unavailable, nothing was changed: " + e.getMessage())
                 .header("Retry-After", "1").build();
     }
 

@@ -168,10 +168,17 @@ public final class RedisReplicas implements Replicas, EngineHealth, AutoCloseabl
         redis.batch(List.of(add, prune)).onFailure(failure -> LOG.debugf("heartbeat failed: %s", failure.toString()));
     }
 
+    /** Leaves the set of replicas at once (shutdown), so no request waits for this one any more. */
+    public void leave() {
+        vertx.cancelTimer(heartbeatTimer);
+        RedisScript.send(redis, Request.cmd(Command.ZREM).arg(REGISTRY).arg(id))
+                .ifNoItem().after(Duration.ofSeconds(1)).recoverWithItem((Response) null)
+                .onFailure().recoverWithNull().await().indefinitely();
+    }
+
     @Override
     public void close() {
         vertx.cancelTimer(heartbeatTimer);
-        redis.send(Request.cmd(Command.ZREM).arg(REGISTRY).arg(id));
     }
 
     /** The answers to one request, complete once every expected replica answered. */

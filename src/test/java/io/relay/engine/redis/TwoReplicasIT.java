@@ -64,6 +64,12 @@ class TwoReplicasIT {
         return TestTokens.sign(TestTokens.claims(user, channels), SECRET);
     }
 
+    private static int threads(RelayProcess relay) throws Exception {
+        return java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/" + relay.process().pid() + "/status")).stream()
+                .filter(line -> line.startsWith("Threads:")).mapToInt(line -> Integer.parseInt(line.split("\\s+")[1]))
+                .findFirst().orElseThrow();
+    }
+
     private static String unique(String prefix) {
         return prefix + UUID.randomUUID().toString().substring(0, 8);
     }
@@ -100,6 +106,28 @@ class TwoReplicasIT {
             JsonObject answer = new JsonObject(longPoll.get(10, TimeUnit.SECONDS).body());
             assertEquals(1, answer.getJsonArray("notifications").getJsonObject(0).getJsonObject("data").getInteger("n"));
         }
+    }
+
+    @Test
+    void aRetryOnAnotherReplicaPublishesNothing() throws Exception {
+        String channel = unique("team:idem-");
+        String key = unique("key-");
+        HttpResponse<String> first = publishWithKey(a, channel, key);
+        HttpResponse<String> retry = publishWithKey(b, channel, key);
+        assertEquals(202, first.statusCode());
+        assertEquals(202, retry.statusCode());
+        assertEquals(new JsonObject(first.body()), new JsonObject(retry.body()));
+        assertEquals("true", retry.headers().firstValue("Idempotent-Replayed").orElse(""));
+        JsonObject history = new JsonObject(get(b, "/api/v1/channels/" + channel + "/history", KEY).body());
+        assertEquals(1, history.getJsonArray("notifications").size());
+    }
+
+    private static HttpResponse<String> publishWithKey(RelayProcess relay, String channel, String key) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(relay.base().resolve("/api/v1/notifications"))
+                .header("Authorization", "Bearer " + KEY).header("Content-Type", "application/json")
+                .header("Idempotency-Key", key)
+                .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("channel", channel)
+                        .put("data", new JsonObject().put("n", 1)).encode())).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
@@ -200,8 +228,15 @@ class TwoReplicasIT {
             ws.next("welcome");
             JsonObject first = published(a, channel, 1);
             ws.next("notification");
+            int threadsBefore = threads(a);
             redis.kill();
             await().atMost(Duration.ofSeconds(15)).until(() -> a.readiness() == 503 && b.readiness() == 503);
+            // stay down through several reconnect attempts (100 ms doubling): nothing piles up meanwhile
+            java.util.concurrent.atomic.AtomicInteger downChecks = new java.util.concurrent.atomic.AtomicInteger();
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> a.readiness() == 503 && downChecks.incrementAndGet() >= 5);
+            assertTrue(threads(a) <= threadsBefore + 2, "threads grew while Redis was down: " + threadsBefore
+                    + " -> " + threads(a));
             HttpResponse<String> refused = publish(b, channel, 2);
             assertEquals(503, refused.statusCode());
             assertEquals("application/problem+json", refused.headers().firstValue("Content-Type").orElse(""));
