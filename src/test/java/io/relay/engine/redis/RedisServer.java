@@ -65,15 +65,30 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
-    /** Sends one command (inline protocol) and returns the first reply line. */
+    /** Sends one command (inline protocol); returns a status or integer reply, or a bulk reply's text. */
     public String command(String... words) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             OutputStream out = socket.getOutputStream();
             out.write((String.join(" ", words) + "\r\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            return new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
-                    StandardCharsets.US_ASCII)).readLine();
+            java.io.DataInputStream in = new java.io.DataInputStream(socket.getInputStream());
+            String first = readLine(in);
+            if (!first.startsWith("$")) {
+                return first;
+            }
+            byte[] bulk = in.readNBytes(Integer.parseInt(first.substring(1)));
+            return new String(bulk, StandardCharsets.UTF_8);
         }
+    }
+
+    private static String readLine(java.io.DataInputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (int b = in.read(); b != '\n' && b >= 0; b = in.read()) {
+            if (b != '\r') {
+                line.append((char) b);
+            }
+        }
+        return line.toString();
     }
 
     private boolean answersPing() {

@@ -131,6 +131,52 @@ class TwoReplicasIT {
     }
 
     @Test
+    void aSubscriberJoiningDuringABurstGetsNoGapAndNoDuplicate() throws Exception {
+        String user = unique("burst-");
+        String channel = "user:" + user;
+        JsonObject first = published(a, channel, 1);
+        CompletableFuture<Void> burst = CompletableFuture.runAsync(() -> {
+            for (int n = 2; n <= 200; n++) {
+                try {
+                    published(n % 2 == 0 ? a : b, channel, n);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        });
+        String cursor = ClientCursor.at(channel, first.getString("epoch"), 0);
+        try (WsTestClient ws = WsTestClient.to(b.base()).token(token(user)).query("cursor", cursor).connect()) {
+            ws.next("welcome");
+            burst.get(60, TimeUnit.SECONDS);
+            List<Long> offsets = ws.notifications(200).stream().map(n -> n.getLong("offset")).toList();
+            assertEquals(java.util.stream.LongStream.rangeClosed(1, 200).boxed().toList(), offsets);
+        }
+    }
+
+    @Test
+    void manyPerUserChannelsShareOneRedisConnectionPerReplica() throws Exception {
+        int before = connectedClients();
+        List<WsTestClient> clients = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 100; i++) {
+                WsTestClient client = WsTestClient.to(i % 2 == 0 ? a.base() : b.base()).token(token(unique("many-"))).connect();
+                clients.add(client);
+                client.next("welcome");
+            }
+            assertTrue(connectedClients() <= before + 4, "100 channels opened Redis connections: " + before + " -> "
+                    + connectedClients());
+        } finally {
+            clients.forEach(WsTestClient::close);
+        }
+    }
+
+    private static int connectedClients() throws Exception {
+        String info = redis.command("INFO", "clients");
+        return info.lines().filter(line -> line.startsWith("connected_clients:"))
+                .mapToInt(line -> Integer.parseInt(line.substring(line.indexOf(':') + 1).trim())).findFirst().orElseThrow();
+    }
+
+    @Test
     void aPositionSeenOnOneReplicaResumesOnTheOther() throws Exception {
         String user = unique("resume-");
         String channel = "user:" + user;
@@ -190,6 +236,9 @@ class TwoReplicasIT {
             a.kill();
         }
         published(b, channel, 3);
+        // the dead replica's subscriber is not counted, and asking does not hang on the dead replica
+        JsonObject presence = new JsonObject(get(b, "/api/v1/channels/" + channel + "/presence", KEY).body());
+        assertEquals(0, presence.getInteger("connections"));
         String cursor = ClientCursor.at(channel, seen.getString("epoch"), seen.getLong("offset"));
         try (WsTestClient ws = WsTestClient.to(b.base()).token(token(user)).query("cursor", cursor).connect()) {
             assertTrue(ws.next("welcome").getJsonArray("channels").getJsonObject(0).getBoolean("recovered"));
