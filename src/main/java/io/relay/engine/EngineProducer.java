@@ -70,10 +70,16 @@ public class EngineProducer {
         }
     }
 
-    /** Before the HTTP server stops (pre-shutdown phase), while Redis is still reachable. */
-    void leaveReplicas(@Observes ShutdownDelayInitiatedEvent event, RelayConfig config, Instance<RedisReplicas> replicas) {
+    /**
+     * In the pre-shutdown phase, after the subscribers were closed ({@code ops.Shutdown} runs first) and
+     * while Redis is still reachable: leave the set of replicas and stop the fan-out, before Quarkus
+     * closes the Redis client under it.
+     */
+    void leaveReplicas(@Observes ShutdownDelayInitiatedEvent event, RelayConfig config, Instance<RedisReplicas> replicas,
+            Instance<RedisFanout> fanout) {
         if (config.engine() == RelayConfig.EngineKind.redis) {
             replicas.get().leave();
+            fanout.get().close();
         }
     }
 
