@@ -55,7 +55,9 @@ final class Subscription {
     void offer(Notification notification) {
         switch (state) {
             case LIVE -> {
-                if (notification.offset() > lastOffset) {
+                // a new epoch restarts the offsets (the engine lost the channel, e.g. its Redis keys
+                // expired while it was silent): the client sees the epoch change in the notification
+                if (notification.offset() > lastOffset || !notification.position().epoch().equals(lastPosition.epoch())) {
                     lastOffset = notification.offset();
                     lastPosition = notification.position();
                     session.outbound().notification(notification, false);

@@ -177,6 +177,26 @@ class TwoReplicasIT {
     }
 
     @Test
+    void aLiveSubscriberFollowsAChannelWhoseHistoryExpired() throws Exception {
+        String user = unique("expired-");
+        String channel = "user:" + user;
+        try (WsTestClient ws = WsTestClient.to(a.base()).token(token(user)).connect()) {
+            ws.next("welcome");
+            published(b, channel, 1);
+            published(b, channel, 2);
+            String epoch = ws.notifications(2).get(1).getString("epoch");
+            // what the history TTL does to a silent channel
+            redis.command("DEL", "relay:ch:{" + channel + "}:offset", "relay:ch:{" + channel + "}:epoch",
+                    "relay:ch:{" + channel + "}:stream");
+            JsonObject restarted = published(b, channel, 3);
+            JsonObject received = ws.next("notification");
+            assertEquals(1, received.getLong("offset"));
+            assertEquals(restarted.getString("epoch"), received.getString("epoch"));
+            assertFalse(epoch.equals(received.getString("epoch")), "the client sees the epoch change");
+        }
+    }
+
+    @Test
     void aPositionSeenOnOneReplicaResumesOnTheOther() throws Exception {
         String user = unique("resume-");
         String channel = "user:" + user;
