@@ -46,6 +46,8 @@ public interface RelayConfig {
 
     Redis redis();
 
+    Shutdown shutdown();
+
     enum EngineKind {
         /** One process, no dependency; history is lost on restart (with a new epoch). */
         memory,
@@ -144,6 +146,15 @@ public interface RelayConfig {
         /** {@code relay.redis.request-timeout}: how long presence and disconnect wait for the other replicas' answers. */
         @WithDefault("2s")
         Duration requestTimeout();
+    }
+
+    interface Shutdown {
+        /**
+         * {@code relay.shutdown.drain-delay}: after SIGTERM, readiness is DOWN at once and the replica keeps
+         * serving this long, so load balancers stop sending it new clients; then its subscribers are closed (1001).
+         */
+        @WithDefault("5s")
+        Duration drainDelay();
     }
 
     interface Idempotency {

@@ -9,12 +9,15 @@ import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
+import io.relay.RelayConfig;
 import io.relay.subscribe.CloseCode;
 import io.relay.subscribe.SubscriptionService;
 
 /**
- * On shutdown: readiness goes down, every subscriber is closed with 1001 (reconnect and resume),
- * and the shutdown waits a bounded time for those closes to be written. Runs in Quarkus's
+ * On shutdown: readiness goes down at once, the replica keeps serving for
+ * {@code relay.shutdown.drain-delay} (so endpoints stop routing new clients to it), then every
+ * subscriber is closed with 1001 (reconnect and resume), and the shutdown waits a bounded time for
+ * those closes to be written. Runs in Quarkus's
  * pre-shutdown phase ({@code quarkus.shutdown.delay-enabled=true}), while the HTTP server still
  * runs: by {@code ShutdownEvent} it has already dropped the sockets with 1000.
  */
@@ -25,10 +28,14 @@ public class Shutdown {
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(3);
 
     private final SubscriptionService subscriptions;
+    private final StartupCheck startupCheck;
+    private final Duration drainDelay;
     private volatile boolean shuttingDown;
 
-    public Shutdown(SubscriptionService subscriptions) {
+    public Shutdown(SubscriptionService subscriptions, StartupCheck startupCheck, RelayConfig config) {
         this.subscriptions = subscriptions;
+        this.startupCheck = startupCheck;
+        this.drainDelay = config.shutdown().drainDelay();
     }
 
     public boolean isShuttingDown() {
@@ -37,16 +44,24 @@ public class Shutdown {
 
     void onStop(@Observes @Priority(1) ShutdownDelayInitiatedEvent event) {
         shuttingDown = true;
+        if (!startupCheck.refused() && !drainDelay.isZero()) {
+            LOG.infof("draining for %s (relay.shutdown.drain-delay): not ready, still serving", drainDelay);
+            pause(drainDelay);
+        }
         int closing = subscriptions.closeAll(CloseCode.SHUTTING_DOWN);
         long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
         while (subscriptions.sessionCount() > 0 && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
+            pause(Duration.ofMillis(10));
         }
         LOG.infof("closed %d subscriber connections for shutdown", closing);
+    }
+
+    /** Blocks Quarkus's shutdown thread (never an event loop), which is what holds the shutdown back. */
+    private static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

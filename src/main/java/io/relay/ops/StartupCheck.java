@@ -42,10 +42,17 @@ public class StartupCheck {
     private final TokenVerifier verifier;
     private final int port;
 
+    private volatile boolean refused;
+
     public StartupCheck(RelayConfig config, TokenVerifier verifier, @ConfigProperty(name = "quarkus.http.port") int port) {
         this.config = config;
         this.verifier = verifier;
         this.port = port;
+    }
+
+    /** Whether start-up was refused (the process is exiting without ever having served). */
+    public boolean refused() {
+        return refused;
     }
 
     void onStart(@Observes @Priority(1) StartupEvent event) {
@@ -60,6 +67,7 @@ public class StartupCheck {
         }
         if (!problems.isEmpty()) {
             problems.forEach(LOG::error);
+            refused = true;
             Quarkus.asyncExit(1);
             return;
         }

@@ -59,7 +59,7 @@ class PackagedAppIT {
     @Test
     void shutdownEndsEverySubscriberCleanlyAndNeverLogsSecrets() throws Exception {
         RelayProcess relay = RelayProcess.start(Map.of("RELAY_PUBLISHER_KEYS", PUBLISHER_KEY,
-                "RELAY_AUTH_HMAC_SECRET", SECRET));
+                "RELAY_AUTH_HMAC_SECRET", SECRET, "RELAY_SHUTDOWN_DRAIN_DELAY", "2s"));
         try (relay) {
             URI base = relay.awaitReady().base();
             HttpClient http = HttpClient.newHttpClient();
@@ -84,6 +84,9 @@ class PackagedAppIT {
                         base.resolve("/q/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body()
                         .contains("relay_connections{transport=\"long_poll\"} 1.0"));
                 relay.process().destroy();
+                // draining: not ready at once, still serving the subscribers it has
+                await().atMost(Duration.ofSeconds(5)).until(() -> relay.readiness() == 503);
+                assertFalse(client.isClosed());
                 assertEquals(1001, client.closeCode());
                 JsonObject close = stream.next("close").json();
                 assertEquals(1001, close.getInteger("code"));
