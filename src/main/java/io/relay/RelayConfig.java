@@ -136,6 +136,26 @@ public interface RelayConfig {
         /** {@code relay.limits.channels-per-connection}: channels one connection (or request) may read at once. */
         @WithDefault("100")
         int channelsPerConnection();
+
+        /** {@code relay.limits.max-connections}: subscriber connections (WebSocket, SSE, polls) one replica holds; one more gets 429. */
+        @WithDefault("50000")
+        int maxConnections();
+
+        /** {@code relay.limits.max-connections-per-user}: connections one user may hold on one replica; one more gets 429. */
+        @WithDefault("50")
+        int maxConnectionsPerUser();
+
+        /** {@code relay.limits.handshake-rate}: new subscriber connections and requests per second per replica (bursts as many). */
+        @WithDefault("10000")
+        int handshakeRate();
+
+        /** {@code relay.limits.publish-rate}: publishes per second per publisher key on one replica (bursts as many). */
+        @WithDefault("10000")
+        int publishRate();
+
+        /** {@code relay.limits.ws-op-rate}: client ops per second per WebSocket; more get an error frame rate_limited. */
+        @WithDefault("50")
+        int wsOpRate();
     }
 
     interface Redis {

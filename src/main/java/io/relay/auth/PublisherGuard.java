@@ -17,11 +17,14 @@ public class PublisherGuard {
         this.keys = keys;
     }
 
-    public void require(String authorization) {
-        if (!keys.accepts(authorization)) {
+    /** Returns which publisher key was presented (its position in relay.publisher-keys). */
+    public int require(String authorization) {
+        int key = keys.match(authorization);
+        if (key < 0) {
             throw new ProblemException(Problem.UNAUTHORIZED,
                     authorization == null ? "send Authorization: Bearer <publisher key>" : "unknown publisher key",
                     Map.of("WWW-Authenticate", "Bearer realm=\"relay-publish\""));
         }
+        return key;
     }
 }

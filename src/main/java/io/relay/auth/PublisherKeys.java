@@ -31,14 +31,24 @@ public class PublisherKeys {
 
     /** Whether {@code authorization} (the header's value) is {@code Bearer <a configured key>}. */
     public boolean accepts(String authorization) {
+        return match(authorization) >= 0;
+    }
+
+    /**
+     * Which configured key {@code authorization} presents (its position in the list), or -1. Every key
+     * is compared, in constant time, whatever matches.
+     */
+    public int match(String authorization) {
         String key = BearerToken.from(authorization);
         if (key == null) {
-            return false;
+            return -1;
         }
         byte[] presented = sha256(key);
-        boolean match = false;
-        for (byte[] digest : digests) {
-            match |= MessageDigest.isEqual(presented, digest);
+        int match = -1;
+        for (int i = 0; i < digests.size(); i++) {
+            if (MessageDigest.isEqual(presented, digests.get(i))) {
+                match = i;
+            }
         }
         return match;
     }

@@ -29,6 +29,7 @@ public class RelayMetrics {
     private final Timer publishToWrite;
     private final Map<String, Counter> publishes = new ConcurrentHashMap<>();
     private final Map<String, Counter> authFailures = new ConcurrentHashMap<>();
+    private final Map<String, Counter> limited = new ConcurrentHashMap<>();
 
     public RelayMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -75,6 +76,11 @@ public class RelayMetrics {
     /** {@code outcome}: accepted, duplicate, invalid, unauthorized, too_large, unsupported_type, unavailable. */
     public void publish(String outcome) {
         publishes.computeIfAbsent(outcome, o -> registry.counter("relay.publishes", "outcome", o)).increment();
+    }
+
+    /** {@code limit}: connections, user_connections, handshake_rate, publish_rate, ws_op_rate. */
+    public void limited(String limit) {
+        limited.computeIfAbsent(limit, l -> registry.counter("relay.limited", "limit", l)).increment();
     }
 
     /** {@code reason}: missing, invalid, expired, origin, channel. */

@@ -11,6 +11,7 @@ import io.relay.auth.TokenRejectedException;
 import io.relay.channel.InvalidChannelException;
 import io.relay.channel.InvalidCursorException;
 import io.relay.engine.EngineUnavailableException;
+import io.relay.limit.LimitExceededException;
 import io.relay.transport.InvalidParameterException;
 
 /** Turns every failure of a REST endpoint into a problem+json response. */
@@ -46,6 +47,17 @@ public class ProblemMappers {
         LOG.warnf("engine unavailable: %s", e.getMessage());
         return build(Problem.ENGINE_UNAVAILABLE, "the engine is unavailable, nothing was changed: " + e.getMessage())
                 .header("Retry-After", "1").build();
+    }
+
+    @ServerExceptionMapper
+    public Response limitExceeded(LimitExceededException e) {
+        return problem(rateLimited(e));
+    }
+
+    /** The 429 for a request over a limit, with {@code Retry-After}. */
+    public static ProblemException rateLimited(LimitExceededException e) {
+        return new ProblemException(Problem.RATE_LIMITED, e.getMessage(),
+                java.util.Map.of("Retry-After", Long.toString(e.retryAfterSeconds())));
     }
 
     @ServerExceptionMapper

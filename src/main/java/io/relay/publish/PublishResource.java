@@ -10,6 +10,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import io.relay.auth.PublisherGuard;
+import io.relay.limit.LimitExceededException;
+import io.relay.limit.Limits;
+import io.relay.problem.ProblemMappers;
 import io.relay.engine.EngineUnavailableException;
 import io.relay.engine.PublishRequest;
 import io.relay.engine.PublishResult;
@@ -31,10 +34,13 @@ public class PublishResource {
 
     private final PublishService service;
     private final PublisherGuard guard;
+    private final Limits limits;
     private final RelayMetrics metrics;
     private final PayloadLimit payloadLimit;
 
-    public PublishResource(PublishService service, PublisherGuard guard, RelayMetrics metrics, PayloadLimit payloadLimit) {
+    public PublishResource(PublishService service, PublisherGuard guard, RelayMetrics metrics, PayloadLimit payloadLimit,
+            Limits limits) {
+        this.limits = limits;
         this.service = service;
         this.guard = guard;
         this.metrics = metrics;
@@ -47,7 +53,7 @@ public class PublishResource {
             @HeaderParam("Idempotency-Key") String idempotencyKey, byte[] body) {
         PublishRequest request;
         try {
-            guard.require(authorization);
+            limits.admitPublish(guard.require(authorization));
             payloadLimit.check(body);
             if (!isJson(contentType)) {
                 throw Problem.UNSUPPORTED_MEDIA_TYPE.exception("send Content-Type: application/json");
@@ -57,6 +63,9 @@ public class PublishResource {
         } catch (ProblemException refused) {
             metrics.publish(outcome(refused.problem()));
             return Uni.createFrom().failure(refused);
+        } catch (LimitExceededException limited) {
+            metrics.publish("rate_limited");
+            return Uni.createFrom().failure(ProblemMappers.rateLimited(limited));
         }
         return service.publish(request, idempotencyKey)
                 .onItem().transform(result -> {

@@ -24,15 +24,19 @@ public class Hub implements NotificationListener, LocalSubscribers {
 
     private final ConcurrentMap<ChannelName, ChannelSubscribers> channels = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Set<Session>> sessionsByUser = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger sessionCount = new java.util.concurrent.atomic.AtomicInteger();
     private volatile Runnable onResumed;
 
     void register(Session session) {
         sessionsByUser.computeIfAbsent(session.subscriber().userId(), u -> ConcurrentHashMap.newKeySet()).add(session);
+        sessionCount.incrementAndGet();
     }
 
     void unregister(Session session) {
         sessionsByUser.computeIfPresent(session.subscriber().userId(), (user, sessions) -> {
-            sessions.remove(session);
+            if (sessions.remove(session)) {
+                sessionCount.decrementAndGet();
+            }
             return sessions.isEmpty() ? null : sessions;
         });
     }
@@ -49,7 +53,12 @@ public class Hub implements NotificationListener, LocalSubscribers {
     }
 
     int sessionCount() {
-        return sessionsByUser.values().stream().mapToInt(Set::size).sum();
+        return sessionCount.get();
+    }
+
+    int sessionCount(String userId) {
+        Set<Session> sessions = sessionsByUser.get(userId);
+        return sessions == null ? 0 : sessions.size();
     }
 
     private static int closeOnLoops(List<Session> sessions, CloseCode code) {

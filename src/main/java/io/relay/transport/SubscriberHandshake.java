@@ -13,6 +13,8 @@ import io.relay.auth.SubscriberAuthenticator;
 import io.relay.auth.TokenRejectedException;
 import io.relay.channel.ChannelName;
 import io.relay.channel.Cursor;
+import io.relay.limit.LimitExceededException;
+import io.relay.limit.Limits;
 import io.relay.ops.RelayMetrics;
 import io.relay.problem.Challenges;
 import io.relay.problem.Problem;
@@ -25,8 +27,9 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * The start of every subscriber request, on every transport: authenticate, read {@code channel}
- * and {@code cursor}, and check every channel, before anything is upgraded or streamed. A refusal is
- * answered here with problem+json: 401 (with {@code WWW-Authenticate}), 403 or 400.
+ * and {@code cursor}, check the limits and every channel, before anything is upgraded or streamed. A
+ * refusal is answered here with problem+json: 401 (with {@code WWW-Authenticate}), 403, 400 or 429
+ * (with {@code Retry-After}).
  */
 @Singleton
 public class SubscriberHandshake {
@@ -40,9 +43,12 @@ public class SubscriberHandshake {
     private final SubscriberAuthenticator authenticator;
     private final SubscriptionService service;
     private final RelayMetrics metrics;
+    private final Limits limits;
 
-    public SubscriberHandshake(SubscriberAuthenticator authenticator, SubscriptionService service, RelayMetrics metrics) {
+    public SubscriberHandshake(SubscriberAuthenticator authenticator, SubscriptionService service, RelayMetrics metrics,
+            Limits limits) {
         this.authenticator = authenticator;
+        this.limits = limits;
         this.service = service;
         this.metrics = metrics;
     }
@@ -56,6 +62,7 @@ public class SubscriberHandshake {
         HttpServerRequest request = context.request();
         try {
             Subscriber subscriber = authenticator.authenticate(request, websocket);
+            limits.admitSubscriber(subscriber);
             Cursor cursor = cursor(request, cursorOverride);
             return new Accepted(subscriber, service.initialChannels(subscriber, channels(request), cursor));
         } catch (TokenRejectedException rejected) {
@@ -67,6 +74,9 @@ public class SubscriberHandshake {
             refuse(context, Problem.FORBIDDEN, denied.getMessage());
         } catch (IllegalArgumentException | SubscribeException invalid) {
             refuse(context, Problem.INVALID_REQUEST, invalid.getMessage());
+        } catch (LimitExceededException limited) {
+            context.response().putHeader("Retry-After", Long.toString(limited.retryAfterSeconds()));
+            refuse(context, Problem.RATE_LIMITED, limited.getMessage());
         }
         return null;
     }

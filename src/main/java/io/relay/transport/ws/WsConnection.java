@@ -12,6 +12,8 @@ import io.relay.auth.TokenRejectedException;
 import io.relay.auth.TokenVerifier;
 import io.relay.channel.ChannelName;
 import io.relay.engine.Notification;
+import io.relay.limit.Limits;
+import io.relay.limit.TokenBucket;
 import io.relay.ops.RelayMetrics;
 import io.relay.ops.Transport;
 import io.relay.subscribe.ChannelRequest;
@@ -51,6 +53,9 @@ final class WsConnection implements Outbound {
     private final RelayMetrics metrics;
     private final WsSettings settings;
     private final Handler<AsyncResult<Void>> onWritten = this::written;
+    private final Limits limits;
+    /** Created on the first op, so an idle connection does not carry one. */
+    private TokenBucket ops;
     private Session session;
     private int pending;
     private boolean closing;
@@ -58,8 +63,9 @@ final class WsConnection implements Outbound {
     private long keepAliveTimer = -1;
 
     WsConnection(ServerWebSocket socket, Vertx vertx, SubscriptionService service, TokenVerifier verifier,
-            RelayMetrics metrics, WsSettings settings) {
+            RelayMetrics metrics, WsSettings settings, Limits limits) {
         this.socket = socket;
+        this.limits = limits;
         this.vertx = vertx;
         this.service = service;
         this.verifier = verifier;
@@ -117,6 +123,14 @@ final class WsConnection implements Outbound {
 
     private void onText(String text) {
         answeredSinceLastPing = true;
+        if (ops == null) {
+            ops = limits.wsOpBucket();
+        }
+        if (!ops.tryTake()) {
+            limits.wsOpRefused();
+            send(WsFrames.error("rate_limited", null, "too many ops per second (relay.limits.ws-op-rate): slow down"));
+            return;
+        }
         WsCommand command = WsCommand.decode(text);
         if (command instanceof WsCommand.Subscribe subscribe) {
             subscribe(subscribe);

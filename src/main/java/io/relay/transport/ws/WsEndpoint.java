@@ -7,6 +7,7 @@ import org.jboss.logging.Logger;
 
 import io.relay.RelayConfig;
 import io.relay.auth.TokenVerifier;
+import io.relay.limit.Limits;
 import io.relay.ops.RelayMetrics;
 import io.relay.problem.Problem;
 import io.relay.subscribe.SubscriptionService;
@@ -38,9 +39,11 @@ public class WsEndpoint {
     private final RelayMetrics metrics;
     private final Vertx vertx;
     private final WsSettings settings;
+    private final Limits limits;
 
     public WsEndpoint(SubscriberHandshake handshake, SubscriptionService service, TokenVerifier verifier,
-            RelayMetrics metrics, Vertx vertx, RelayConfig config) {
+            RelayMetrics metrics, Vertx vertx, RelayConfig config, Limits limits) {
+        this.limits = limits;
         this.handshake = handshake;
         this.service = service;
         this.verifier = verifier;
@@ -64,7 +67,7 @@ public class WsEndpoint {
             return;
         }
         request.toWebSocket()
-                .onSuccess(socket -> new WsConnection(socket, vertx, service, verifier, metrics, settings)
+                .onSuccess(socket -> new WsConnection(socket, vertx, service, verifier, metrics, settings, limits)
                         .start(accepted.subscriber(), accepted.channels()))
                 .onFailure(failure -> LOG.debugf("WebSocket handshake failed: %s", failure.toString()));
     }

@@ -1,0 +1,80 @@
+package io.relay.limit;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.inject.Singleton;
+
+import io.relay.RelayConfig;
+import io.relay.auth.Subscriber;
+import io.relay.ops.RelayMetrics;
+import io.relay.subscribe.SubscriptionService;
+
+/**
+ * The {@code relay.limits.*} that protect a replica: subscriber connections per replica and per
+ * user, new subscriber requests per second, publishes per second per publisher key, and WebSocket
+ * ops per second per connection. Each refusal is counted ({@code relay_limited_total{limit}}).
+ */
+@Singleton
+public class Limits {
+
+    private final SubscriptionService subscriptions;
+    private final RelayMetrics metrics;
+    private final int maxConnections;
+    private final int maxConnectionsPerUser;
+    private final int publishRate;
+    private final int wsOpRate;
+    private final TokenBucket handshakes;
+    private final Map<Integer, TokenBucket> publishes = new ConcurrentHashMap<>();
+
+    public Limits(SubscriptionService subscriptions, RelayMetrics metrics, RelayConfig config) {
+        this.subscriptions = subscriptions;
+        this.metrics = metrics;
+        RelayConfig.Limits limits = config.limits();
+        this.maxConnections = limits.maxConnections();
+        this.maxConnectionsPerUser = limits.maxConnectionsPerUser();
+        this.publishRate = limits.publishRate();
+        this.wsOpRate = limits.wsOpRate();
+        this.handshakes = new TokenBucket(limits.handshakeRate());
+    }
+
+    /** Before a subscriber's connection or request starts. */
+    public void admitSubscriber(Subscriber subscriber) {
+        if (!handshakes.tryTake()) {
+            throw refuse(Limit.HANDSHAKE_RATE, "too many new subscriber connections on this replica: retry shortly",
+                    handshakes.secondsUntilNext());
+        }
+        if (subscriptions.sessionCount() >= maxConnections) {
+            throw refuse(Limit.CONNECTIONS, "this replica holds its maximum of " + maxConnections
+                    + " subscriber connections (relay.limits.max-connections)", 1);
+        }
+        if (subscriptions.sessionCount(subscriber.userId()) >= maxConnectionsPerUser) {
+            throw refuse(Limit.USER_CONNECTIONS, "this user holds its maximum of " + maxConnectionsPerUser
+                    + " connections on this replica (relay.limits.max-connections-per-user)", 1);
+        }
+    }
+
+    /** Before a publish by the publisher key number {@code key}. */
+    public void admitPublish(int key) {
+        TokenBucket bucket = publishes.computeIfAbsent(key, k -> new TokenBucket(publishRate));
+        if (!bucket.tryTake()) {
+            throw refuse(Limit.PUBLISH_RATE, "over " + publishRate + " publishes per second for this key "
+                    + "(relay.limits.publish-rate)", bucket.secondsUntilNext());
+        }
+    }
+
+    /** A new WebSocket's op budget. */
+    public TokenBucket wsOpBucket() {
+        return new TokenBucket(wsOpRate);
+    }
+
+    /** Counts an op refused by a WebSocket's budget. */
+    public void wsOpRefused() {
+        metrics.limited(Limit.WS_OP_RATE.tag());
+    }
+
+    private LimitExceededException refuse(Limit limit, String message, long retryAfterSeconds) {
+        metrics.limited(limit.tag());
+        return new LimitExceededException(limit, message, retryAfterSeconds);
+    }
+}
