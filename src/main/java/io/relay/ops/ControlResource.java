@@ -20,6 +20,7 @@ import io.relay.channel.ChannelName;
 import io.relay.channel.Cursor;
 import io.relay.channel.InvalidCursorException;
 import io.relay.channel.StreamPosition;
+import io.relay.engine.EngineUnavailableException;
 import io.relay.engine.History;
 import io.relay.engine.Notification;
 import io.relay.engine.Replicas;
@@ -40,8 +41,10 @@ public class ControlResource {
     private final PublisherGuard guard;
     private final Replicas replicas;
     private final History history;
+    private final RelayMetrics metrics;
 
-    public ControlResource(PublisherGuard guard, Replicas replicas, History history) {
+    public ControlResource(PublisherGuard guard, Replicas replicas, History history, RelayMetrics metrics) {
+        this.metrics = metrics;
         this.guard = guard;
         this.replicas = replicas;
         this.history = history;
@@ -85,6 +88,7 @@ public class ControlResource {
             @PathParam("channel") String channel) {
         guard.require(authorization);
         return replicas.presence(ChannelName.of(channel))
+                .onFailure(EngineUnavailableException.class).invoke(() -> metrics.engineError("control"))
                 .map(info -> new PresenceResponse(info.channel().value(), info.connections(), List.copyOf(info.users())));
     }
 
@@ -96,7 +100,8 @@ public class ControlResource {
         if (!ChannelName.isValidUserId(userId)) {
             throw Problem.INVALID_REQUEST.exception("invalid user id");
         }
-        return replicas.disconnect(userId).map(closed -> Map.of("closed", closed));
+        return replicas.disconnect(userId).map(closed -> Map.of("closed", closed))
+                .onFailure(EngineUnavailableException.class).invoke(() -> metrics.engineError("control"));
     }
 
     public record PresenceResponse(String channel, int connections, List<String> users) {

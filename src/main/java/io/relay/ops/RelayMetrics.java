@@ -30,6 +30,7 @@ public class RelayMetrics {
     private final Map<String, Counter> publishes = new ConcurrentHashMap<>();
     private final Map<String, Counter> authFailures = new ConcurrentHashMap<>();
     private final Map<String, Counter> limited = new ConcurrentHashMap<>();
+    private final Map<String, Counter> engineErrors = new ConcurrentHashMap<>();
 
     public RelayMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -76,6 +77,11 @@ public class RelayMetrics {
     /** {@code outcome}: accepted, duplicate, invalid, unauthorized, too_large, unsupported_type, unavailable. */
     public void publish(String outcome) {
         publishes.computeIfAbsent(outcome, o -> registry.counter("relay.publishes", "outcome", o)).increment();
+    }
+
+    /** {@code operation}: publish, subscribe, catch_up, fanout (connection lost), control (presence, disconnect). */
+    public void engineError(String operation) {
+        engineErrors.computeIfAbsent(operation, o -> registry.counter("relay.engine.errors", "operation", o)).increment();
     }
 
     /** {@code limit}: connections, user_connections, handshake_rate, publish_rate, ws_op_rate. */

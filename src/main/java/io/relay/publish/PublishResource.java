@@ -78,7 +78,10 @@ public class PublishResource {
                     }
                     return response.build();
                 })
-                .onFailure(EngineUnavailableException.class).invoke(() -> metrics.publish("unavailable"));
+                .onFailure(EngineUnavailableException.class).invoke(() -> {
+                    metrics.publish("unavailable");
+                    metrics.engineError("publish");
+                });
     }
 
     private static boolean isJson(String contentType) {

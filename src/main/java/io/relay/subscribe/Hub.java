@@ -12,6 +12,7 @@ import io.relay.engine.LocalSubscribers;
 import io.relay.engine.Notification;
 import io.relay.engine.NotificationListener;
 import io.relay.engine.PresenceInfo;
+import io.relay.ops.RelayMetrics;
 
 /**
  * This replica's index of sessions (by user) and subscriptions (by channel), and the receiver of
@@ -26,6 +27,11 @@ public class Hub implements NotificationListener, LocalSubscribers {
     private final ConcurrentMap<String, Set<Session>> sessionsByUser = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicInteger sessionCount = new java.util.concurrent.atomic.AtomicInteger();
     private volatile Runnable onResumed;
+    private final RelayMetrics metrics;
+
+    public Hub(RelayMetrics metrics) {
+        this.metrics = metrics;
+    }
 
     void register(Session session) {
         sessionsByUser.computeIfAbsent(session.subscriber().userId(), u -> ConcurrentHashMap.newKeySet()).add(session);
@@ -101,6 +107,7 @@ public class Hub implements NotificationListener, LocalSubscribers {
     /** Fan-out interrupted: every live subscription buffers until the service catches it up. */
     @Override
     public void onInterrupted() {
+        metrics.engineError("fanout");
         channels.values().forEach(subscribers -> subscribers.forEach(Subscription::suspend));
     }
 

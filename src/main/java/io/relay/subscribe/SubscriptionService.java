@@ -19,8 +19,10 @@ import io.relay.channel.ChannelAccess;
 import io.relay.channel.ChannelName;
 import io.relay.channel.Cursor;
 import io.relay.engine.Broker;
+import io.relay.engine.EngineUnavailableException;
 import io.relay.engine.History;
 import io.relay.engine.HistoryPage;
+import io.relay.ops.RelayMetrics;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -32,13 +34,15 @@ import io.smallrye.mutiny.Uni;
 public class SubscriptionService {
 
     private final Hub hub;
+    private final RelayMetrics metrics;
     private final Broker broker;
     private final History history;
     private final ChannelAccess access;
     private final int historySize;
     private final int maxChannels;
 
-    public SubscriptionService(Hub hub, Broker broker, History history, RelayConfig config) {
+    public SubscriptionService(Hub hub, Broker broker, History history, RelayConfig config, RelayMetrics metrics) {
+        this.metrics = metrics;
         this.hub = hub;
         this.broker = broker;
         this.history = history;
@@ -69,6 +73,7 @@ public class SubscriptionService {
                             session.outbound().close(CloseCode.HISTORY_RESET);
                         }
                     }, failure -> {
+                        metrics.engineError("catch_up");
                         if (!session.isClosed()) {
                             session.outbound().close(CloseCode.HISTORY_RESET);
                         }
@@ -147,7 +152,8 @@ public class SubscriptionService {
                 .emitOn(session.eventLoop())
                 .map(pages -> start(session, added, pages, announce))
                 .onFailure().call(failure -> Uni.createFrom().voidItem().emitOn(session.eventLoop())
-                        .invoke(() -> added.forEach(s -> withdraw(session, s))));
+                        .invoke(() -> added.forEach(s -> withdraw(session, s))))
+                .onFailure(EngineUnavailableException.class).invoke(() -> metrics.engineError("subscribe"));
     }
 
     private void check(Session session, List<ChannelRequest> requests) {

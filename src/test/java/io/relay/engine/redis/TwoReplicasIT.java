@@ -310,6 +310,9 @@ class TwoReplicasIT {
             assertEquals(503, refused.statusCode());
             assertEquals("application/problem+json", refused.headers().firstValue("Content-Type").orElse(""));
             assertFalse(ws.isClosed(), "subscribers stay connected while Redis is down");
+            String metrics = get(b, "/q/metrics", KEY).body();
+            assertTrue(metrics.contains("relay_engine_errors_total{operation=\"publish\"}"), "engine errors are counted");
+            assertTrue(get(a, "/q/metrics", KEY).body().contains("relay_engine_errors_total{operation=\"fanout\"}"));
 
             redis.launch();
             a.awaitReady();
