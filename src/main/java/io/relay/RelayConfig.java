@@ -48,6 +48,8 @@ public interface RelayConfig {
 
     Shutdown shutdown();
 
+    Log log();
+
     enum EngineKind {
         /** One process, no dependency; history is lost on restart (with a new epoch). */
         memory,
@@ -175,6 +177,12 @@ public interface RelayConfig {
          */
         @WithDefault("5s")
         Duration drainDelay();
+    }
+
+    interface Log {
+        /** {@code relay.log.json}: the console writes one JSON object per line instead of text. */
+        @WithDefault("false")
+        boolean json();
     }
 
     interface Idempotency {

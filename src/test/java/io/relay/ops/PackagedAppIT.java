@@ -10,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -104,6 +105,32 @@ class PackagedAppIT {
             assertFalse(output.contains(SECRET), "HMAC secret in the log");
             assertFalse(output.contains("payload-9d2c"), "payload in the log");
             assertFalse(output.contains(token), "token in the log");
+        }
+    }
+
+    @Test
+    void logsOneJsonObjectPerLineWhenAskedAndNeverASecret() throws Exception {
+        RelayProcess relay = RelayProcess.start(Map.of("RELAY_PUBLISHER_KEYS", PUBLISHER_KEY,
+                "RELAY_AUTH_HMAC_SECRET", SECRET, "RELAY_LOG_JSON", "true", "RELAY_SHUTDOWN_DRAIN_DELAY", "0s"));
+        try (relay) {
+            URI base = relay.awaitReady().base();
+            HttpClient http = HttpClient.newHttpClient();
+            http.send(HttpRequest.newBuilder(base.resolve("/api/v1/notifications")).header("Authorization", "Bearer wrong-key")
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+                    HttpResponse.BodyHandlers.discarding());
+            relay.process().destroy();
+            relay.awaitExit();
+            List<String> lines = relay.output().lines().toList();
+            int first = 0;
+            while (first < lines.size() && !lines.get(first).startsWith("{")) {
+                first++;
+            }
+            assertTrue(lines.size() - first >= 2, "JSON lines after start-up:\n" + relay.output());
+            for (String line : lines.subList(first, lines.size())) {
+                JsonObject record = new JsonObject(line);
+                assertTrue(record.containsKey("level") && record.containsKey("message"), line);
+                assertFalse(line.contains(PUBLISHER_KEY) || line.contains(SECRET) || line.contains("wrong-key"), line);
+            }
         }
     }
 
