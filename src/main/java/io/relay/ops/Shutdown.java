@@ -31,6 +31,7 @@ public class Shutdown {
     private final StartupCheck startupCheck;
     private final Duration drainDelay;
     private volatile boolean shuttingDown;
+    private volatile boolean closing;
 
     public Shutdown(SubscriptionService subscriptions, StartupCheck startupCheck, RelayConfig config) {
         this.subscriptions = subscriptions;
@@ -48,12 +49,24 @@ public class Shutdown {
             LOG.infof("draining for %s (relay.shutdown.drain-delay): not ready, still serving", drainDelay);
             pause(drainDelay);
         }
-        int closing = subscriptions.closeAll(CloseCode.SHUTTING_DOWN);
+        closeSubscribers();
+    }
+
+    /** Whether new subscribers are refused (503): the replica is closing the ones it has. */
+    public boolean isClosing() {
+        return closing;
+    }
+
+    /** After the drain: refuse new subscribers, close every open one (1001), wait a bounded time for the closes. */
+    void closeSubscribers() {
+        shuttingDown = true;
+        closing = true;
+        int closed = subscriptions.closeAll(CloseCode.SHUTTING_DOWN);
         long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
         while (subscriptions.sessionCount() > 0 && System.nanoTime() < deadline) {
             pause(Duration.ofMillis(10));
         }
-        LOG.infof("closed %d subscriber connections for shutdown", closing);
+        LOG.infof("closed %d subscriber connections for shutdown", closed);
     }
 
     /** Blocks Quarkus's shutdown thread (never an event loop), which is what holds the shutdown back. */

@@ -17,7 +17,8 @@ public enum Problem {
     UNSUPPORTED_MEDIA_TYPE(415, "unsupported-media-type", "Unsupported media type"),
     RATE_LIMITED(429, "rate-limited", "Too many requests"),
     INTERNAL(500, "internal", "Internal error"),
-    ENGINE_UNAVAILABLE(503, "engine-unavailable", "Engine unavailable");
+    ENGINE_UNAVAILABLE(503, "engine-unavailable", "Engine unavailable"),
+    SHUTTING_DOWN(503, "shutting-down", "Shutting down");
 
     public static final String MEDIA_TYPE = "application/problem+json";
     private static final String TYPE_BASE = "https://relay.dev/problems/";

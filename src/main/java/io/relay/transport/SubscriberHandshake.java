@@ -16,6 +16,7 @@ import io.relay.channel.Cursor;
 import io.relay.limit.LimitExceededException;
 import io.relay.limit.Limits;
 import io.relay.ops.RelayMetrics;
+import io.relay.ops.Shutdown;
 import io.relay.problem.Challenges;
 import io.relay.problem.Problem;
 import io.relay.problem.ProblemBody;
@@ -44,10 +45,12 @@ public class SubscriberHandshake {
     private final SubscriptionService service;
     private final RelayMetrics metrics;
     private final Limits limits;
+    private final Shutdown shutdown;
 
     public SubscriberHandshake(SubscriberAuthenticator authenticator, SubscriptionService service, RelayMetrics metrics,
-            Limits limits) {
+            Limits limits, Shutdown shutdown) {
         this.authenticator = authenticator;
+        this.shutdown = shutdown;
         this.limits = limits;
         this.service = service;
         this.metrics = metrics;
@@ -60,6 +63,11 @@ public class SubscriberHandshake {
      */
     public Accepted accept(RoutingContext context, boolean websocket, String cursorOverride) {
         HttpServerRequest request = context.request();
+        if (shutdown.isClosing()) {
+            context.response().putHeader("Retry-After", "1");
+            refuse(context, Problem.SHUTTING_DOWN, "this replica is shutting down: connect again (another replica will answer)");
+            return null;
+        }
         try {
             Subscriber subscriber = authenticator.authenticate(request, websocket);
             limits.admitSubscriber(subscriber);
