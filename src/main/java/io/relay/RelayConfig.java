@@ -152,7 +152,7 @@ public interface RelayConfig {
         int handshakeRate();
 
         /** {@code relay.limits.publish-rate}: publishes per second per publisher key on one replica (bursts as many). */
-        @WithDefault("10000")
+        @WithDefault("50000")
         int publishRate();
 
         /** {@code relay.limits.ws-op-rate}: client ops per second per WebSocket; more get an error frame rate_limited. */
