@@ -50,6 +50,8 @@ public interface RelayConfig {
 
     Log log();
 
+    Demo demo();
+
     enum EngineKind {
         /** One process, no dependency; history is lost on restart (with a new epoch). */
         memory,
@@ -183,6 +185,15 @@ public interface RelayConfig {
         /** {@code relay.log.json}: the console writes one JSON object per line instead of text. */
         @WithDefault("false")
         boolean json();
+    }
+
+    interface Demo {
+        /** {@code relay.demo.enabled}: the demo page at / and /demo/login; only the dev profile may turn it on. */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** {@code relay.demo.refuse-transports}: with the demo, answer websocket and/or sse with 502, to show the fallbacks. */
+        Optional<List<String>> refuseTransports();
     }
 
     interface Idempotency {

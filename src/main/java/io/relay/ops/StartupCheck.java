@@ -2,7 +2,6 @@ package io.relay.ops;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,16 +11,12 @@ import jakarta.inject.Singleton;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
-import org.jose4j.jws.AlgorithmIdentifiers;
-import org.jose4j.jws.JsonWebSignature;
-import org.jose4j.jwt.JwtClaims;
-import org.jose4j.keys.HmacKey;
-import org.jose4j.lang.JoseException;
 
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.configuration.ConfigUtils;
 import io.relay.RelayConfig;
+import io.relay.demo.DevTokens;
 import io.relay.auth.TokenVerifier;
 
 /**
@@ -98,6 +93,9 @@ public class StartupCheck {
                 problems.add("relay.auth.hmac-secret (env RELAY_AUTH_HMAC_SECRET) is the dev secret, which only the dev profile accepts");
             }
         }
+        if (!dev && config.demo().enabled()) {
+            problems.add("relay.demo.enabled (env RELAY_DEMO_ENABLED) hands out tokens to anyone: only the dev profile may turn it on");
+        }
         return problems;
     }
 
@@ -107,7 +105,7 @@ public class StartupCheck {
         if (!devKey || !devSecret) {
             return "Relay (dev profile) is up on port " + port + " with your own keys.";
         }
-        String token = sampleToken();
+        String token = DevTokens.sign("demo", DEV_HMAC_SECRET, Duration.ofDays(30));
         return """
 
                 ───────────────────────── Relay (dev profile) ─────────────────────────
@@ -120,27 +118,9 @@ public class StartupCheck {
                   curl -i -H 'Authorization: Bearer %3$s' -H 'Content-Type: application/json' \\
                     -d '{"channel":"user:demo","event":"order.shipped","data":{"orderId":7}}' \\
                     http://localhost:%1$d/api/v1/notifications
-                Health: http://localhost:%1$d/q/health   Metrics: http://localhost:%1$d/q/metrics
+                Demo page: http://localhost:%1$d/   Health: http://localhost:%1$d/q/health   Metrics: http://localhost:%1$d/q/metrics
                 These dev credentials are refused outside the dev profile.
                 ────────────────────────────────────────────────────────────────────────
                 """.formatted(port, token, DEV_PUBLISHER_KEY);
-    }
-
-    private static String sampleToken() {
-        JwtClaims claims = new JwtClaims();
-        claims.setSubject("demo");
-        claims.setStringListClaim("channels", "team:*");
-        claims.setIssuedAtToNow();
-        claims.setExpirationTime(org.jose4j.jwt.NumericDate.fromSeconds(
-                Instant.now().plus(Duration.ofDays(30)).getEpochSecond()));
-        JsonWebSignature jws = new JsonWebSignature();
-        jws.setPayload(claims.toJson());
-        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.HMAC_SHA256);
-        jws.setKey(new HmacKey(DEV_HMAC_SECRET.getBytes(StandardCharsets.UTF_8)));
-        try {
-            return jws.getCompactSerialization();
-        } catch (JoseException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

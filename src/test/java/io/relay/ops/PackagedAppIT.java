@@ -50,6 +50,14 @@ class PackagedAppIT {
     }
 
     @Test
+    void refusesTheDemoOutsideTheDevProfile() throws Exception {
+        Run run = run(Map.of("RELAY_PUBLISHER_KEYS", PUBLISHER_KEY, "RELAY_AUTH_HMAC_SECRET", SECRET,
+                "RELAY_DEMO_ENABLED", "true"));
+        assertEquals(1, run.exitCode());
+        assertTrue(run.output().contains("relay.demo.enabled (env RELAY_DEMO_ENABLED)"), run.output());
+    }
+
+    @Test
     void refusesAShortHmacSecret() throws Exception {
         Run run = run(Map.of("RELAY_PUBLISHER_KEYS", PUBLISHER_KEY, "RELAY_AUTH_HMAC_SECRET", "short"));
         assertEquals(1, run.exitCode());

@@ -1,0 +1,148 @@
+// End-to-end: the demo page in a real headless Chromium, against the packaged Relay (dev profile,
+// memory engine), started and restarted by this script. Exits 0 when every scenario passed.
+//   node clients/js/e2e/demo.mjs [screenshot.png]      (from the project root, after ./mvnw package)
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const screenshot = process.argv[2] ?? 'target/e2e/demo.png';
+const jar = 'target/quarkus-app/quarkus-run.jar';
+const timeout = 20000;
+
+function freePort() {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function startRelay(port, extraEnv = {}) {
+  const env = { ...process.env, QUARKUS_HTTP_PORT: String(port), QUARKUS_HTTP_HOST: '127.0.0.1', ...extraEnv };
+  for (const key of Object.keys(env)) if (key.startsWith('RELAY_') && !(key in extraEnv)) delete env[key];
+  const relay = spawn('java', ['-Dquarkus.profile=dev', '-jar', jar], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const deadline = Date.now() + 60000;
+  for (;;) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/q/health/ready`)).ok) return relay;
+    } catch { /* not up yet */ }
+    if (Date.now() > deadline) throw new Error('Relay did not start');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+function stopRelay(relay) {
+  return new Promise((resolve) => {
+    relay.once('exit', resolve);
+    relay.kill('SIGTERM');
+  });
+}
+
+async function publish(port, channel, data) {
+  const response = await fetch(`http://127.0.0.1:${port}/api/v1/notifications`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: 'Bearer dev-publisher-key' },
+    body: JSON.stringify({ channel, event: 'e2e', data }),
+  });
+  if (response.status !== 202) throw new Error(`publish answered ${response.status}`);
+}
+
+/** Logs in on a fresh page and waits until it is connected over `transport`; returns the page. */
+async function openDemo(browser, port, user, transport) {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(`http://127.0.0.1:${port}/demo/login?user=${user}`);
+  await page.waitForSelector('#state[data-state="connected"]', { timeout });
+  await page.waitForFunction((t) => document.getElementById('transport').textContent === t, transport, { timeout });
+  return page;
+}
+
+async function expectNotification(page, port, user, text) {
+  await publish(port, `user:${user}`, { text });
+  await page.waitForFunction((t) => [...document.querySelectorAll('#notifications li')].some((li) => li.textContent.includes(t)),
+    text, { timeout });
+}
+
+const scenarios = [];
+async function scenario(name, body) {
+  try {
+    await body();
+    scenarios.push(`ok ${name}`);
+  } catch (error) {
+    scenarios.push(`FAILED ${name}: ${error.message}`);
+  }
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+});
+let relay;
+try {
+  const port = await freePort();
+  relay = await startRelay(port);
+
+  await scenario('WebSocket with cookie auth, and a restart of the memory engine shows recovered:false', async () => {
+    const page = await openDemo(browser, port, 'alice', 'websocket');
+    await expectNotification(page, port, 'alice', 'over websocket');
+    await stopRelay(relay);
+    await page.waitForSelector('#state[data-state="disconnected"]', { timeout });
+    relay = await startRelay(port);
+    await page.waitForSelector('#recovered[data-recovered="false"]', { timeout: 40000 });
+    await page.waitForSelector('#state[data-state="connected"]', { timeout });
+    await expectNotification(page, port, 'alice', 'after the restart');
+    mkdirSync(dirname(screenshot), { recursive: true });
+    await page.screenshot({ path: screenshot, fullPage: true });
+  });
+  await stopRelay(relay);
+
+  relay = await startRelay(port, { RELAY_DEMO_REFUSE_TRANSPORTS: 'websocket' });
+  await scenario('WebSocket refused: the same page falls back to SSE', async () => {
+    const page = await openDemo(browser, port, 'bob', 'sse');
+    await expectNotification(page, port, 'bob', 'over sse');
+  });
+  await stopRelay(relay);
+
+  relay = await startRelay(port, { RELAY_DEMO_REFUSE_TRANSPORTS: 'websocket,sse' });
+  await scenario('WebSocket and SSE refused: the same page falls back to long-polling', async () => {
+    const page = await openDemo(browser, port, 'carol', 'long-poll');
+    await expectNotification(page, port, 'carol', 'over long-poll');
+  });
+  await stopRelay(relay);
+  relay = null;
+
+  await scenario('Redis engine: the page\'s replica restarts, another replica publishes meanwhile, nothing is missed', async () => {
+    const redisPort = await freePort();
+    const redis = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      { stdio: 'ignore' });
+    const engine = { RELAY_ENGINE: 'redis', QUARKUS_REDIS_HOSTS: `redis://127.0.0.1:${redisPort}` };
+    const other = await freePort();
+    let publisher;
+    try {
+      relay = await startRelay(port, engine);
+      publisher = await startRelay(other, engine);
+      const page = await openDemo(browser, port, 'dave', 'websocket');
+      await expectNotification(page, other, 'dave', 'before the restart');
+      await stopRelay(relay);
+      await page.waitForSelector('#state[data-state="disconnected"]', { timeout });
+      await publish(other, 'user:dave', { text: 'missed one' });
+      await publish(other, 'user:dave', { text: 'missed two' });
+      relay = await startRelay(port, engine);
+      await page.waitForFunction(() => document.querySelectorAll('#notifications li').length === 3, null, { timeout: 40000 });
+      const recovered = await page.textContent('#recovered');
+      if (recovered !== 'recovered:true') throw new Error(`expected recovered:true, the page shows ${recovered}`);
+      const offsets = await page.$$eval('#notifications li', (items) => items.map((li) => li.dataset.offset).reverse());
+      if (offsets.join() !== '1,2,3') throw new Error(`offsets ${offsets.join()}`);
+    } finally {
+      if (publisher) await stopRelay(publisher);
+      redis.kill('SIGKILL');
+    }
+  });
+} finally {
+  await browser.close();
+  if (relay && relay.exitCode === null) await stopRelay(relay);
+}
+console.log(scenarios.join('\n'));
+process.exit(scenarios.every((line) => line.startsWith('ok')) ? 0 : 1);

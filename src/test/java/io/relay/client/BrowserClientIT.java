@@ -1,0 +1,58 @@
+package io.relay.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The browser client (clients/js): its unit tests on node's test runner, and the demo page end to end
+ * in headless Chromium (Debian's, driven by playwright-core) against the packaged jar: WebSocket with
+ * cookie auth, SSE and long-polling fallbacks, restarts on the memory and Redis engines. Needs node,
+ * chromium, redis-server and {@code npm ci} in clients/js ({@code .ci/run} installs them).
+ */
+class BrowserClientIT {
+
+    private static final Path SCREENSHOT = Path.of("target/e2e/demo.png");
+
+    @Test
+    void clientUnitTestsPass() throws Exception {
+        Run run = run(List.of("node", "--test", "clients/js/test/"), 120);
+        assertEquals(0, run.exitCode(), run.output());
+    }
+
+    @Test
+    void theDemoPageReceivesNotificationsOverEveryTransportInARealBrowser() throws Exception {
+        assertTrue(Files.isDirectory(Path.of("clients/js/node_modules/playwright-core")),
+                "run npm ci in clients/js first (.ci/run does)");
+        Files.deleteIfExists(SCREENSHOT);
+        Run run = run(List.of("node", "clients/js/e2e/demo.mjs", SCREENSHOT.toString()), 300);
+        assertEquals(0, run.exitCode(), run.output());
+        assertTrue(Files.size(SCREENSHOT) > 0, "the screenshot is kept as a test artifact");
+    }
+
+    private record Run(int exitCode, String output) {
+    }
+
+    private static Run run(List<String> command, int seconds) throws IOException, InterruptedException {
+        Path log = Files.createTempFile("relay-node", ".log");
+        try {
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+            builder.environment().keySet().removeIf(k -> k.startsWith("RELAY_") || k.startsWith("QUARKUS_"));
+            Process process = builder.start();
+            if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                return new Run(-1, "timed out\n" + Files.readString(log));
+            }
+            return new Run(process.exitValue(), Files.readString(log));
+        } finally {
+            Files.deleteIfExists(log);
+        }
+    }
+}
