@@ -87,6 +87,11 @@ try {
   await scenario('WebSocket with cookie auth, and a restart of the memory engine shows recovered:false', async () => {
     const page = await openDemo(browser, port, 'alice', 'websocket');
     await expectNotification(page, port, 'alice', 'over websocket');
+    // the page's own form publishes with the dev key
+    await page.fill('#data', '{"text":"from the form"}');
+    await page.click('#publish button');
+    await page.waitForFunction(() => [...document.querySelectorAll('#notifications li')]
+      .some((li) => li.textContent.includes('from the form')), null, { timeout });
     await stopRelay(relay);
     await page.waitForSelector('#state[data-state="disconnected"]', { timeout });
     relay = await startRelay(port);
