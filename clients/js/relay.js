@@ -41,6 +41,19 @@ export function encodeCursor(positions) {
   return base64.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
+/** `done`, callable once; `cancel()` makes later calls do nothing (the client closed it itself). */
+function once(done) {
+  let finished = false;
+  const finish = (outcome) => {
+    if (!finished) {
+      finished = true;
+      done(outcome);
+    }
+  };
+  finish.cancel = () => { finished = true; };
+  return finish;
+}
+
 /** Delay before reconnect attempt `attempt` (0-based): exponential, capped, with jitter in [50 %, 100 %]. */
 export function backoffDelay(attempt, { backoffInitialMs, backoffMaxMs }, random = Math.random) {
   const ceiling = Math.min(backoffMaxMs, backoffInitialMs * 2 ** Math.min(attempt, 20));
@@ -288,13 +301,7 @@ export class RelayClient extends EventTarget {
 
   openStream(run, done) {
     const controller = new AbortController();
-    let finished = false;
-    const finish = (outcome) => {
-      if (!finished) {
-        finished = true;
-        done(outcome);
-      }
-    };
+    const finish = once(done);
     (async () => {
       const response = await this.env.fetch(this.url + '/api/v1/notifications/stream' + this.query(), {
         headers: { ...this.headers(), Accept: 'text/event-stream' }, credentials: 'include', signal: controller.signal,
@@ -322,7 +329,7 @@ export class RelayClient extends EventTarget {
       finish({ code: 1006, reason: 'stream ended', clean: run.welcomed });
     })().catch((e) => finish({ code: 1006, reason: String(e) }));
     return () => {
-      finished = true;
+      finish.cancel();
       controller.abort();
     };
   }
@@ -336,13 +343,7 @@ export class RelayClient extends EventTarget {
 
   openLongPoll(run, done) {
     const controller = new AbortController();
-    let finished = false;
-    const finish = (outcome) => {
-      if (!finished) {
-        finished = true;
-        done(outcome);
-      }
-    };
+    const finish = once(done);
     (async () => {
       // the first request answers at once: the welcome of this transport
       let path = '/api/v1/notifications';
@@ -361,7 +362,7 @@ export class RelayClient extends EventTarget {
       }
     })().catch((e) => finish({ code: 1006, reason: String(e) }));
     return () => {
-      finished = true;
+      finish.cancel();
       controller.abort();
     };
   }
