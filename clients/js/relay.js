@@ -220,7 +220,7 @@ export class RelayClient extends EventTarget {
     const recovered = welcome.recovered ?? (welcome.channels ?? []).every((c) => c.recovered);
     const detail = { ...welcome, recovered, transport: this.transport };
     this.setState('connected', { welcome: detail });
-    this.dispatchEvent(new CustomEvent('welcome', { detail }));
+    this.emit('welcome', detail);
     if (this.transportIndex > 0 && this.options.upgradeAfterMs > 0) {
       this.upgradeTimer = this.env.setTimeout(() => {
         // try WebSocket again; if it still cannot be used, ended() falls back once more
@@ -235,7 +235,7 @@ export class RelayClient extends EventTarget {
     if (known && known.epoch === notification.epoch && notification.offset <= known.offset) return; // seen
     this.positions[notification.channel] = { epoch: notification.epoch, offset: notification.offset };
     for (const handler of this.handlers.get(notification.channel) ?? []) handler(notification);
-    this.dispatchEvent(new CustomEvent('notification', { detail: notification }));
+    this.emit('notification', notification);
   }
 
   async refreshToken() {
@@ -244,7 +244,14 @@ export class RelayClient extends EventTarget {
 
   setState(state, detail = {}) {
     this.state = state;
-    this.dispatchEvent(new CustomEvent('state', { detail: { state, transport: this.transport, ...detail } }));
+    this.emit('state', { state, transport: this.transport, ...detail });
+  }
+
+  /** Dispatches an event with `detail` (a plain Event: CustomEvent is not global on every node). */
+  emit(type, detail) {
+    const event = new Event(type);
+    event.detail = detail;
+    this.dispatchEvent(event);
   }
 
   clearTimers() {
@@ -285,7 +292,7 @@ export class RelayClient extends EventTarget {
       const message = JSON.parse(event.data);
       if (message.type === 'welcome') this.welcomed(run, message);
       else if (message.type === 'notification') this.deliver(message);
-      else if (message.type === 'error') this.dispatchEvent(new CustomEvent('error', { detail: message }));
+      else if (message.type === 'error') this.emit('error', message);
     };
     socket.onclose = (event) => {
       if (finished) return;
