@@ -54,6 +54,7 @@ public final class MemoryBroker implements Broker {
     public Uni<Void> subscribe(ChannelName channel) {
         return Uni.createFrom().item(() -> channels.withChannel(channel, false, c -> {
             c.addSubscriber();
+            c.touch(channels.now());
             return null;
         }));
     }
@@ -62,6 +63,7 @@ public final class MemoryBroker implements Broker {
     public void unsubscribe(ChannelName channel) {
         channels.withChannel(channel, false, c -> {
             c.removeSubscriber();
+            c.touch(channels.now());
             return null;
         });
     }

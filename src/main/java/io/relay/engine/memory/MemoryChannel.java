@@ -48,7 +48,10 @@ final class MemoryChannel {
         return !evicted;
     }
 
-    /** Records a use (read, publish, subscriber change): an idle channel keeps its epoch for a TTL after it. */
+    /**
+     * Records a read or a subscriber change: an idle channel keeps its epoch for a TTL after it. Publishes
+     * need not: a channel is not idle while it retains what they appended.
+     */
     void touch(Instant now) {
         lastUsed = now;
     }

@@ -48,7 +48,6 @@ public final class MemoryChannels {
             }
             synchronized (channel) {
                 if (channel.isLive()) {
-                    channel.touch(clock.instant());
                     return action.apply(channel);
                 }
             }

@@ -17,7 +17,9 @@ public final class MemoryHistory implements History {
 
     @Override
     public Uni<HistoryPage> read(ChannelName channel, StreamPosition since, int limit) {
-        return Uni.createFrom().item(() -> channels.withChannel(channel, false,
-                c -> c.read(since, limit, channels.expiredBefore())));
+        return Uni.createFrom().item(() -> channels.withChannel(channel, false, c -> {
+            c.touch(channels.now());
+            return c.read(since, limit, channels.expiredBefore());
+        }));
     }
 }
