@@ -29,14 +29,9 @@ public class PublisherKeys {
                 .map(String::strip).filter(k -> !k.isEmpty()).map(PublisherKeys::sha256).toList();
     }
 
-    /** Whether {@code authorization} (the header's value) is {@code Bearer <a configured key>}. */
-    public boolean accepts(String authorization) {
-        return match(authorization) >= 0;
-    }
-
     /**
-     * Which configured key {@code authorization} presents (its position in the list), or -1. Every key
-     * is compared, in constant time, whatever matches.
+     * Which configured key {@code authorization} (the header's value, {@code Bearer <key>}) presents:
+     * its position in the list, or -1. Every key is compared, in constant time, whatever matches.
      */
     public int match(String authorization) {
         String key = BearerToken.from(authorization);

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
 import io.netty.channel.EventLoop;
 import io.relay.channel.ChannelName;
@@ -62,7 +63,7 @@ final class ChannelSubscribers {
     }
 
     /** Runs {@code action} for every subscription, each on its own event loop. */
-    void forEach(java.util.function.Consumer<Subscription> action) {
+    void forEach(Consumer<Subscription> action) {
         for (LoopGroup group : groups) {
             group.eventLoop.execute(() -> List.copyOf(group.members).forEach(action));
         }

@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import jakarta.inject.Singleton;
 
@@ -25,7 +27,7 @@ public class Hub implements NotificationListener, LocalSubscribers {
 
     private final ConcurrentMap<ChannelName, ChannelSubscribers> channels = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Set<Session>> sessionsByUser = new ConcurrentHashMap<>();
-    private final java.util.concurrent.atomic.AtomicInteger sessionCount = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger sessionCount = new AtomicInteger();
     private volatile Runnable onResumed;
     private final RelayMetrics metrics;
 
@@ -125,7 +127,7 @@ public class Hub implements NotificationListener, LocalSubscribers {
     }
 
     /** Runs {@code action} for every subscription on this replica, each on its own event loop. */
-    void forEachSubscription(java.util.function.Consumer<Subscription> action) {
+    void forEachSubscription(Consumer<Subscription> action) {
         channels.values().forEach(subscribers -> subscribers.forEach(action));
     }
 

@@ -103,15 +103,13 @@ final class Subscription {
 
     /**
      * The engine's fan-out was interrupted: buffer again, as at the start, until {@link #goLive} with
-     * what history holds after {@link #lastPosition}. False when not live (nothing to catch up).
+     * what history holds after {@link #lastPosition}. Only a live subscription has anything to catch up.
      */
-    boolean suspend() {
-        if (state != State.LIVE) {
-            return false;
+    void suspend() {
+        if (state == State.LIVE) {
+            state = State.SYNCING;
+            buffered = new ArrayList<>();
         }
-        state = State.SYNCING;
-        buffered = new ArrayList<>();
-        return true;
     }
 
     /** The last position sent to the subscriber (or announced to it when it started). */

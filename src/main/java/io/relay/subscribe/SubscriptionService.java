@@ -60,7 +60,7 @@ public class SubscriptionService {
      */
     private void catchUp() {
         hub.forEachSubscription(subscription -> {
-            if (subscription.isClosed() || subscription.lastPosition() == null || !subscription.isSuspended()) {
+            if (!subscription.isSuspended()) {
                 return;
             }
             Session session = subscription.session();
@@ -69,16 +69,20 @@ public class SubscriptionService {
                     .subscribe().with(page -> {
                         if (page.recovered()) {
                             subscription.goLive(page.notifications(), page.latest());
-                        } else if (!session.isClosed()) {
-                            session.outbound().close(CloseCode.HISTORY_RESET);
+                        } else {
+                            resetHistory(session);
                         }
                     }, failure -> {
                         metrics.engineError("catch_up");
-                        if (!session.isClosed()) {
-                            session.outbound().close(CloseCode.HISTORY_RESET);
-                        }
+                        resetHistory(session);
                     });
         });
+    }
+
+    private static void resetHistory(Session session) {
+        if (!session.isClosed()) {
+            session.outbound().close(CloseCode.HISTORY_RESET);
+        }
     }
 
     /**

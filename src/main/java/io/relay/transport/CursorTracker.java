@@ -34,11 +34,14 @@ public final class CursorTracker {
 
     /** Every replay up to each start's latest position has been sent. */
     public void caughtUp(List<SubscriptionStart> starts) {
-        for (SubscriptionStart start : starts) {
-            StreamPosition current = positions.get(start.channel());
-            if (current == null || isBefore(current, start.latest())) {
-                positions.put(start.channel(), start.latest());
-            }
+        starts.forEach(this::caughtUp);
+    }
+
+    /** The replay up to this start's latest position has been sent. */
+    public void caughtUp(SubscriptionStart start) {
+        StreamPosition current = positions.get(start.channel());
+        if (current == null || isBefore(current, start.latest())) {
+            positions.put(start.channel(), start.latest());
         }
     }
 
@@ -52,7 +55,7 @@ public final class CursorTracker {
     }
 
     /** Whether {@code position} lies before {@code latest}: another epoch, or an earlier offset. */
-    public static boolean isBefore(StreamPosition position, StreamPosition latest) {
+    private static boolean isBefore(StreamPosition position, StreamPosition latest) {
         return !position.epoch().equals(latest.epoch()) || position.offset() < latest.offset();
     }
 }

@@ -1,7 +1,6 @@
 package io.relay.auth;
 
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
 
@@ -13,25 +12,25 @@ class PublisherKeysTest {
 
     @Test
     void acceptsEveryConfiguredKeySoKeysCanRotate() {
-        assertTrue(keys.accepts("Bearer current-key"));
-        assertTrue(keys.accepts("Bearer next-key"));
-        assertTrue(keys.accepts("bearer current-key"));
+        assertEquals(0, keys.match("Bearer current-key"));
+        assertEquals(1, keys.match("Bearer next-key"));
+        assertEquals(0, keys.match("bearer current-key"));
     }
 
     @Test
     void refusesUnknownMissingAndMalformedCredentials() {
-        assertFalse(keys.accepts(null));
-        assertFalse(keys.accepts(""));
-        assertFalse(keys.accepts("Bearer "));
-        assertFalse(keys.accepts("Bearer current-ke"));
-        assertFalse(keys.accepts("Bearer current-key2"));
-        assertFalse(keys.accepts("Basic current-key"));
-        assertFalse(keys.accepts("current-key"));
+        assertEquals(-1, keys.match(null));
+        assertEquals(-1, keys.match(""));
+        assertEquals(-1, keys.match("Bearer "));
+        assertEquals(-1, keys.match("Bearer current-ke"));
+        assertEquals(-1, keys.match("Bearer current-key2"));
+        assertEquals(-1, keys.match("Basic current-key"));
+        assertEquals(-1, keys.match("current-key"));
     }
 
     @Test
     void noKeysAcceptsNothing() {
-        assertFalse(new PublisherKeys(List.of()).accepts("Bearer "));
-        assertFalse(new PublisherKeys(List.of("")).accepts("Bearer "));
+        assertEquals(-1, new PublisherKeys(List.of()).match("Bearer "));
+        assertEquals(-1, new PublisherKeys(List.of("")).match("Bearer "));
     }
 }

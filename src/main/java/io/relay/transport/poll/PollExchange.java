@@ -20,7 +20,7 @@ import io.relay.subscribe.SubscriptionStart;
 import io.relay.transport.CursorTracker;
 import io.relay.transport.NotificationPage;
 import io.relay.transport.SubscriberHandshake;
-import io.vertx.core.impl.ContextInternal;
+import io.relay.transport.EventLoops;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -60,7 +60,7 @@ final class PollExchange implements Outbound {
         this.timeout = timeout;
         this.transport = timeout.isZero() ? Transport.POLL : Transport.LONG_POLL;
         this.session = service.open(accepted.subscriber(),
-                ((ContextInternal) context.vertx().getOrCreateContext()).nettyEventLoop(), this, maxPending);
+                EventLoops.current(context.vertx()), this, maxPending);
     }
 
     void start() {
@@ -145,7 +145,7 @@ final class PollExchange implements Outbound {
                 .map(Notification::channel).distinct().toList();
         for (SubscriptionStart start : starts) {
             if (!truncated.contains(start.channel())) {
-                tracker.caughtUp(List.of(start));
+                tracker.caughtUp(start);
             }
         }
         return tracker.encode();

@@ -21,12 +21,12 @@ import io.relay.subscribe.SubscriptionStart;
 import io.relay.transport.CursorTracker;
 import io.relay.transport.ServerMessages;
 import io.relay.transport.SubscriberHandshake;
+import io.relay.transport.EventLoops;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.impl.ContextInternal;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -71,7 +71,7 @@ final class SseStream implements Outbound {
         this.heartbeat = heartbeat;
         this.maxPending = maxPending;
         this.session = service.open(accepted.subscriber(),
-                ((ContextInternal) context.vertx().getOrCreateContext()).nettyEventLoop(), this, maxPending);
+                EventLoops.current(context.vertx()), this, maxPending);
     }
 
     /** The stream (status and headers) starts with the welcome, once history is read: a failure before is still a problem+json answer. */

@@ -24,6 +24,7 @@ import io.relay.subscribe.SubscribeException;
 import io.relay.subscribe.SubscriptionService;
 import io.relay.subscribe.SubscriptionStart;
 import io.relay.transport.ServerMessages;
+import io.relay.transport.EventLoops;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -31,7 +32,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrameType;
 import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
-import io.vertx.core.impl.ContextInternal;
 
 /**
  * One subscriber WebSocket: decodes ops, calls the subscription service, encodes frames. Confined to
@@ -76,7 +76,7 @@ final class WsConnection implements Outbound {
     /** Starts the session: welcome first (then any replay), then anything the client sent meanwhile. */
     void start(Subscriber subscriber, List<ChannelRequest> requests) {
         metrics.connectionOpened(Transport.WEBSOCKET);
-        session = service.open(subscriber, ((ContextInternal) vertx.getOrCreateContext()).nettyEventLoop(), this,
+        session = service.open(subscriber, EventLoops.current(vertx), this,
                 settings.maxPendingMessages());
         socket.pause();
         socket.textMessageHandler(this::onText);
