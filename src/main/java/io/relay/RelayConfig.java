@@ -128,6 +128,15 @@ public interface RelayConfig {
          */
         @WithDefault("1024")
         int maxPendingMessages();
+
+        /**
+         * {@code relay.ws.tcp-no-delay}: send each frame at once (true), or let the kernel coalesce
+         * frames to a client while an earlier one is unacknowledged (false, Nagle's algorithm, as
+         * Nchan does): about half the CPU per delivery under load, for up to one delayed ACK (40 ms
+         * from a Linux client) on a frame that closely follows another to the same client.
+         */
+        @WithDefault("false")
+        boolean tcpNoDelay();
     }
 
     interface Sse {

@@ -1,12 +1,13 @@
 package io.relay.engine;
 
 import java.io.IOException;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.time.Instant;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -19,10 +20,16 @@ import io.relay.channel.StreamPosition;
  * every transport sends is encoded once, when the notification is created, and the same bytes are
  * written to every subscriber (a WebSocket frame, an SSE {@code data:} line, an element of a poll
  * answer) and replayed from history.
+ *
+ * <p>The bytes are laid out with room in front for a WebSocket frame header, so the complete server
+ * frame (unmasked, hence the same for every connection) is built once too, in the same array: the
+ * WebSocket transport writes it to each socket as it is, with no per-connection encoding.
  */
 public final class Notification {
 
     private static final JsonFactory JSON = new JsonFactory();
+    /** A server frame header is at most 10 bytes: FIN and opcode, then a 7, 16 or 64-bit length. */
+    private static final int MAX_FRAME_HEADER = 10;
 
     private final String id;
     private final ChannelName channel;
@@ -31,6 +38,7 @@ public final class Notification {
     private final String data;
     private final Instant time;
     private final ByteBuf json;
+    private final ByteBuf textFrame;
     private final long createdNanos = System.nanoTime();
 
     public Notification(String id, ChannelName channel, StreamPosition position, String event, String data,
@@ -41,8 +49,14 @@ public final class Notification {
         this.event = event;
         this.data = data;
         this.time = time;
-        this.json = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(encode().getBytes(
-                java.nio.charset.StandardCharsets.UTF_8)));
+        byte[] bytes = encode();
+        int length = bytes.length - MAX_FRAME_HEADER;
+        int headerStart = writeFrameHeader(bytes, length);
+        // direct memory, freed with this object: sockets write it as it is, without a copy per write
+        ByteBuf all = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(
+                ByteBuffer.allocateDirect(bytes.length).put(bytes).flip()));
+        this.json = all.slice(MAX_FRAME_HEADER, length);
+        this.textFrame = all.slice(headerStart, bytes.length - headerStart);
     }
 
     public String id() {
@@ -87,8 +101,40 @@ public final class Notification {
         return json;
     }
 
-    private String encode() {
-        StringWriter out = new StringWriter(data.length() + 160);
+    /**
+     * {@link #json()} as one final, unmasked WebSocket text frame (RFC 6455 section 5.2). Shared and
+     * read-only like {@code json()}: write a {@code duplicate()}.
+     */
+    public ByteBuf textFrame() {
+        return textFrame;
+    }
+
+    /** Writes the header just before the payload, which starts at {@link #MAX_FRAME_HEADER}; returns where it starts. */
+    private static int writeFrameHeader(byte[] bytes, int length) {
+        int start;
+        if (length < 126) {
+            start = MAX_FRAME_HEADER - 2;
+            bytes[start + 1] = (byte) length;
+        } else if (length <= 0xFFFF) {
+            start = MAX_FRAME_HEADER - 4;
+            bytes[start + 1] = 126;
+            bytes[start + 2] = (byte) (length >>> 8);
+            bytes[start + 3] = (byte) length;
+        } else {
+            start = 0;
+            bytes[1] = 127;
+            for (int i = 0; i < 8; i++) {
+                bytes[2 + i] = (byte) ((long) length >>> (56 - 8 * i));
+            }
+        }
+        bytes[start] = (byte) 0x81; // FIN, text
+        return start;
+    }
+
+    /** The JSON object, after {@link #MAX_FRAME_HEADER} bytes left for the frame header. */
+    private byte[] encode() {
+        ByteArrayBuilder out = new ByteArrayBuilder(data.length() + 200);
+        out.write(new byte[MAX_FRAME_HEADER], 0, MAX_FRAME_HEADER);
         try (JsonGenerator json = JSON.createGenerator(out)) {
             json.writeStartObject();
             json.writeStringField("type", "notification");
@@ -106,6 +152,6 @@ public final class Notification {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return out.toString();
+        return out.toByteArray();
     }
 }

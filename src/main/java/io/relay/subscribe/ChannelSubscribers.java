@@ -56,9 +56,13 @@ final class ChannelSubscribers {
         return detached;
     }
 
-    void deliver(Notification notification) {
+    /** Delivers on each event loop, then tells {@code written} once per loop (not per subscriber). */
+    void deliver(Notification notification, Consumer<Notification> written) {
         for (LoopGroup group : groups) {
-            group.eventLoop.execute(() -> group.deliver(notification));
+            group.eventLoop.execute(() -> {
+                group.deliver(notification);
+                written.accept(notification);
+            });
         }
     }
 

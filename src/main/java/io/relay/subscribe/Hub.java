@@ -30,9 +30,11 @@ public class Hub implements NotificationListener, LocalSubscribers {
     private final AtomicInteger sessionCount = new AtomicInteger();
     private volatile Runnable onResumed;
     private final RelayMetrics metrics;
+    private final Consumer<Notification> written;
 
     public Hub(RelayMetrics metrics) {
         this.metrics = metrics;
+        this.written = notification -> metrics.fannedOut(notification.createdNanos());
     }
 
     void register(Session session) {
@@ -102,7 +104,7 @@ public class Hub implements NotificationListener, LocalSubscribers {
     public void onNotification(Notification notification) {
         ChannelSubscribers subscribers = channels.get(notification.channel());
         if (subscribers != null) {
-            subscribers.deliver(notification);
+            subscribers.deliver(notification, written);
         }
     }
 

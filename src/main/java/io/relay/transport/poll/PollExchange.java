@@ -78,7 +78,7 @@ final class PollExchange implements Outbound {
         if (replay) {
             metrics.replayed(transport);
         } else {
-            metrics.delivered(transport, notification.createdNanos());
+            metrics.delivered(transport);
         }
         if (started && !answerQueued) {
             // answer at the end of this loop turn, with whatever else arrives in it

@@ -113,7 +113,7 @@ final class SseStream implements Outbound {
             if (replay) {
                 metrics.replayed(Transport.SSE);
             } else {
-                metrics.delivered(Transport.SSE, notification.createdNanos());
+                metrics.delivered(Transport.SSE);
             }
         }
     }

@@ -4,7 +4,12 @@ import java.util.List;
 
 import org.jboss.logging.Logger;
 
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.relay.auth.AccessDeniedException;
 import io.relay.auth.Subscriber;
@@ -25,21 +30,23 @@ import io.relay.subscribe.SubscriptionService;
 import io.relay.subscribe.SubscriptionStart;
 import io.relay.transport.ServerMessages;
 import io.relay.transport.EventLoops;
-import io.vertx.core.AsyncResult;
-import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.http.WebSocketFrameType;
-import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
 
 /**
  * One subscriber WebSocket: decodes ops, calls the subscription service, encodes frames. Confined to
  * the socket's event loop; every field is read and written only there.
  *
+ * <p>Notifications skip Vert.x's per-write machinery (a frame object, a promise, a listener and a
+ * flush per write): the notification's pre-encoded frame is written straight to the Netty pipeline
+ * below the WebSocket encoder, with a void promise. Control frames (welcome, ping, close) still go
+ * through Vert.x; both are written on the socket's event loop, so they stay in order.
+ *
  * <p>Outbound queue: at most {@code maxPending} frames may be handed to the socket and not yet
- * written to the network. One more closes the connection with 4002: the client reconnects and
- * resumes from its last offset, so a slow reader loses nothing and costs bounded memory.
+ * written to the network, as Netty's outbound buffer counts them. One more closes the connection
+ * with 4002: the client reconnects and resumes from its last offset, so a slow reader loses nothing
+ * and costs bounded memory.
  */
 final class WsConnection implements Outbound {
 
@@ -47,24 +54,30 @@ final class WsConnection implements Outbound {
     private static final Buffer PING = Buffer.buffer("relay");
 
     private final ServerWebSocket socket;
+    /** Where pre-encoded frames enter the pipeline: just below the WebSocket encoder. */
+    private final ChannelHandlerContext frameWriter;
     private final Vertx vertx;
     private final SubscriptionService service;
     private final TokenVerifier verifier;
     private final RelayMetrics metrics;
     private final WsSettings settings;
-    private final Handler<AsyncResult<Void>> onWritten = this::written;
     private final Limits limits;
     /** Created on the first op, so an idle connection does not carry one. */
     private TokenBucket ops;
     private Session session;
-    private int pending;
     private boolean closing;
     private boolean answeredSinceLastPing = true;
     private long keepAliveTimer = -1;
 
-    WsConnection(ServerWebSocket socket, Vertx vertx, SubscriptionService service, TokenVerifier verifier,
-            RelayMetrics metrics, WsSettings settings, Limits limits) {
+    WsConnection(ServerWebSocket socket, Channel channel, Vertx vertx, SubscriptionService service,
+            TokenVerifier verifier, RelayMetrics metrics, WsSettings settings, Limits limits) {
         this.socket = socket;
+        this.frameWriter = channel.pipeline().context(WebSocketFrameEncoder.class);
+        // the HTTP server sets TCP_NODELAY on every connection; a subscriber's may coalesce instead
+        channel.config().setOption(ChannelOption.TCP_NODELAY, settings.tcpNoDelay());
+        if (frameWriter == null) {
+            throw new IllegalStateException("no WebSocket encoder in the pipeline " + channel.pipeline().names());
+        }
         this.limits = limits;
         this.vertx = vertx;
         this.service = service;
@@ -97,10 +110,9 @@ final class WsConnection implements Outbound {
         if (!admit()) {
             return;
         }
-        socket.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, notification.json().duplicate(), true),
-                onWritten);
+        frameWriter.writeAndFlush(notification.textFrame().duplicate(), frameWriter.voidPromise());
         if (!replay) {
-            metrics.delivered(Transport.WEBSOCKET, notification.createdNanos());
+            metrics.delivered(Transport.WEBSOCKET);
         } else {
             metrics.replayed(Transport.WEBSOCKET);
         }
@@ -194,7 +206,7 @@ final class WsConnection implements Outbound {
 
     private void send(String frame) {
         if (admit()) {
-            socket.writeFinalTextFrame(frame, onWritten);
+            socket.writeFinalTextFrame(frame);
         }
     }
 
@@ -202,16 +214,15 @@ final class WsConnection implements Outbound {
         if (closing) {
             return false;
         }
-        if (pending >= settings.maxPendingMessages()) {
+        ChannelOutboundBuffer unwritten = frameWriter.channel().unsafe().outboundBuffer();
+        if (unwritten == null) {
+            return false; // the channel is closed
+        }
+        if (unwritten.size() >= settings.maxPendingMessages()) {
             close(CloseCode.SLOW_CONSUMER);
             return false;
         }
-        pending++;
         return true;
-    }
-
-    private void written(AsyncResult<Void> result) {
-        pending--;
     }
 
     private void onException(Throwable failure) {

@@ -16,6 +16,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -49,7 +50,8 @@ public class WsEndpoint {
         this.verifier = verifier;
         this.metrics = metrics;
         this.vertx = vertx;
-        this.settings = new WsSettings(config.ws().pingInterval(), config.ws().maxPendingMessages());
+        this.settings = new WsSettings(config.ws().pingInterval(), config.ws().maxPendingMessages(),
+                config.ws().tcpNoDelay());
     }
 
     void register(@Observes Router router) {
@@ -67,7 +69,8 @@ public class WsEndpoint {
             return;
         }
         request.toWebSocket()
-                .onSuccess(socket -> new WsConnection(socket, vertx, service, verifier, metrics, settings, limits)
+                .onSuccess(socket -> new WsConnection(socket, ((ConnectionBase) request.connection()).channel(),
+                        vertx, service, verifier, metrics, settings, limits)
                         .start(accepted.subscriber(), accepted.channels()))
                 .onFailure(failure -> LOG.debugf("WebSocket handshake failed: %s", failure.toString()));
     }
