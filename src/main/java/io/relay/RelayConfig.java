@@ -111,6 +111,13 @@ public interface RelayConfig {
         /** {@code relay.auth.clock-skew}: tolerance when checking exp. */
         @WithDefault("30s")
         Duration clockSkew();
+
+        /**
+         * {@code relay.auth.verified-token-cache}: tokens kept verified until their {@code exp}, so
+         * a long-polling client's token is not verified again on every poll; 0 turns the cache off.
+         */
+        @WithDefault("10000")
+        int verifiedTokenCache();
     }
 
     interface Ws {

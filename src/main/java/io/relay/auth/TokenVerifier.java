@@ -1,6 +1,7 @@
 package io.relay.auth;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -39,6 +40,7 @@ public class TokenVerifier {
             AlgorithmIdentifiers.ECDSA_USING_P384_CURVE_AND_SHA384 };
 
     private final RelayConfig.Auth config;
+    private final VerifiedTokens verified;
     private volatile JwtConsumer consumer;
 
     @jakarta.inject.Inject
@@ -47,7 +49,12 @@ public class TokenVerifier {
     }
 
     public TokenVerifier(RelayConfig.Auth config) {
+        this(config, Clock.systemUTC());
+    }
+
+    TokenVerifier(RelayConfig.Auth config, Clock clock) {
         this.config = config;
+        this.verified = new VerifiedTokens(clock, config.verifiedTokenCache());
     }
 
     /**
@@ -71,7 +78,18 @@ public class TokenVerifier {
         return built;
     }
 
+    /** The token's subscriber: from the cache of verified tokens while it lasts, else verified now. */
     public Subscriber verify(String token) {
+        Subscriber known = verified.get(token);
+        if (known != null) {
+            return known;
+        }
+        Subscriber subscriber = verifyNow(token);
+        verified.put(token, subscriber);
+        return subscriber;
+    }
+
+    private Subscriber verifyNow(String token) {
         JwtClaims claims;
         try {
             claims = consumer().processToClaims(token);

@@ -7,13 +7,14 @@ import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.relay.RelayConfig;
 import io.relay.problem.Problem;
 import io.relay.problem.ProblemBody;
+import io.relay.problem.ProblemException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 
 /**
  * {@code relay.max-payload-bytes} for publishes. A publish whose declared Content-Length is over it
  * gets the 413 problem before its body is read, so even bodies far over the HTTP server's own limit
- * get a problem+json answer; a chunked body is checked with {@link #check} once read.
+ * get a problem+json answer; {@link PublishEndpoint} stops a chunked body at the same limit.
  */
 @Singleton
 public class PayloadLimit {
@@ -27,25 +28,23 @@ public class PayloadLimit {
     void register(@Observes Filters filters) {
         filters.register(context -> {
             var request = context.request();
-            if (request.method() == HttpMethod.POST && PublishResource.PATH.equals(request.path())
+            if (request.method() == HttpMethod.POST && PublishEndpoint.PATH.equals(request.path())
                     && declaredLength(request.getHeader(HttpHeaders.CONTENT_LENGTH)) > maxPayloadBytes) {
                 context.response().putHeader(HttpHeaders.CONNECTION, "close");
-                ProblemBody.of(Problem.PAYLOAD_TOO_LARGE, tooLarge()).send(context.response());
+                ProblemBody.of(Problem.PAYLOAD_TOO_LARGE, tooLarge().getMessage()).send(context.response());
                 return;
             }
             context.next();
         }, 1000);
     }
 
-    /** Throws the 413 problem for a body over the limit. */
-    void check(byte[] body) {
-        if (body != null && body.length > maxPayloadBytes) {
-            throw Problem.PAYLOAD_TOO_LARGE.exception(tooLarge());
-        }
+    int maxBytes() {
+        return maxPayloadBytes;
     }
 
-    private String tooLarge() {
-        return "the body is over " + maxPayloadBytes + " bytes (relay.max-payload-bytes)";
+    /** The 413 problem for a body over the limit. */
+    ProblemException tooLarge() {
+        return Problem.PAYLOAD_TOO_LARGE.exception("the body is over " + maxPayloadBytes + " bytes (relay.max-payload-bytes)");
     }
 
     private static long declaredLength(String header) {

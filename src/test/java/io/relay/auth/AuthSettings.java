@@ -45,4 +45,9 @@ record AuthSettings(Optional<String> hmacSecret, Optional<String> publicKeyLocat
     public Duration clockSkew() {
         return Duration.ofSeconds(30);
     }
+
+    @Override
+    public int verifiedTokenCache() {
+        return 100;
+    }
 }

@@ -1,7 +1,7 @@
 package io.relay.publish;
 
 import static io.relay.RelayTestSupport.publisher;
-import static io.relay.publish.PublishResourceTest.problem;
+import static io.relay.publish.PublishEndpointTest.problem;
 
 import java.util.Map;
 

@@ -10,7 +10,12 @@ import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.startsWith;
 
+import java.io.ByteArrayInputStream;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -25,7 +30,7 @@ import io.restassured.response.ValidatableResponse;
 import io.vertx.core.json.JsonObject;
 
 @QuarkusTest
-class PublishResourceTest {
+class PublishEndpointTest {
 
     private static final String URL = "/api/v1/notifications";
 
@@ -169,7 +174,41 @@ class PublishResourceTest {
     @Test
     void unknownPathsAndMethodsAreProblemsToo() {
         problem(publisher().get("/api/v1/nothing-here").then(), 404);
-        problem(publisher().put(URL).then(), 405);
+        problem(publisher().put(URL).then(), 405).header("Allow", containsString("POST"));
+        problem(publisher().patch(URL).then(), 405);
+        problem(publisher().delete(URL).then(), 405);
+    }
+
+    @Test
+    void acceptsAChunkedBody() throws Exception {
+        String channel = unique("chunked-");
+        HttpResponse<String> response = postChunked("{\"channel\":\"" + channel + "\",\"data\":{\"n\":1}}");
+        org.junit.jupiter.api.Assertions.assertEquals(202, response.statusCode(), response.body());
+        org.junit.jupiter.api.Assertions.assertTrue(response.body().contains("\"offset\":1"), response.body());
+    }
+
+    @Test
+    void stopsAChunkedBodyAtTheLimitAndDamagesNothing() throws Exception {
+        String channel = unique("chunked-big-");
+        HttpResponse<String> response = postChunked(
+                "{\"channel\":\"" + channel + "\",\"data\":\"" + "x".repeat(200_000) + "\"}");
+        org.junit.jupiter.api.Assertions.assertEquals(413, response.statusCode());
+        org.junit.jupiter.api.Assertions.assertEquals("application/problem+json",
+                response.headers().firstValue("Content-Type").orElse(""));
+        org.junit.jupiter.api.Assertions.assertTrue(response.body().contains("relay.max-payload-bytes"), response.body());
+        publisher().body("{\"channel\":\"" + channel + "\",\"data\":1}").post(URL).then().statusCode(202)
+                .body("channels[0].offset", equalTo(1));
+    }
+
+    /** A POST with no Content-Length: the JDK client sends an input-stream body chunked. */
+    private HttpResponse<String> postChunked(String body) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(base.resolve(URL))
+                .header("Authorization", "Bearer test-publisher-key").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8))))
+                .build();
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+                .send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     static ValidatableResponse problem(ValidatableResponse response, int status) {
