@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Profiles the packaged relay (memory engine, prod profile, core 0) with async-profiler (CPU, itimer)
+# while ../shared/wsbench runs one scenario on core 1, from the end of its warm-up to the end of the
+# publishing (connecting, warming up, draining and closing are left out), and prints the hottest frames: self time, and
+# inclusive time of relay, Vert.x and Netty methods. The flame-graph input stays in $OUT/profile.collapsed.
+# With "warm", the scenario first runs once unprofiled against the same process, as bench/run-all.sh
+# measures it; without, the profile is of a cold JVM, as ../shared/wsbench/compare.sh measures it.
+# Usage, from the project root: bench/profile.sh a|b|c|latency [warm]
+# async-profiler comes from Maven Central (tools.profiler:async-profiler), fetched once by the wrapper.
+set -euo pipefail
+S="${1:?scenario a, b, c or latency}"; WARM="${2:-}"
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"; cd "$ROOT"
+OUT="${BENCH_OUT:-/tmp/relay-bench}/profile-$S"; rm -rf "$OUT"; mkdir -p "$OUT"
+AP_VERSION=4.1
+AP_JAR="$HOME/.m2/repository/tools/profiler/async-profiler/$AP_VERSION/async-profiler-$AP_VERSION.jar"
+[ -f "$AP_JAR" ] || ./mvnw -B -q dependency:get -Dartifact="tools.profiler:async-profiler:$AP_VERSION"
+AP_DIR="${TMPDIR:-/tmp}/async-profiler-$AP_VERSION"
+[ -f "$AP_DIR/linux-x64/libasyncProfiler.so" ] || { mkdir -p "$AP_DIR" && (cd "$AP_DIR" && unzip -q -o "$AP_JAR"); }
+[ -f target/quarkus-app/quarkus-run.jar ] && [ -z "$(find src pom.xml -newer target/quarkus-app/quarkus-run.jar -print -quit)" ] \
+  || ./mvnw -q -B package -DskipTests
+. "$ROOT/bench/scenarios.sh"
+ulimit -n "$(ulimit -Hn)"
+LIB="$AP_DIR/linux-x64/libasyncProfiler.so"
+relay_start 18091 "" > "$OUT/relay.log" 2>&1 &
+RPID=$!; trap 'kill $RPID 2>/dev/null' EXIT
+wait_ready 18091
+[ "$WARM" = warm ] && wsbench_relay "$S" 18091 "$RPID" warmup > "$OUT/warmup.json" 2>/dev/null
+wsbench_relay "$S" 18091 "$RPID" > "$OUT/wsbench.json" 2> "$OUT/wsbench.log" &
+GEN=$!
+until grep -q 'warm-up:' "$OUT/wsbench.log" 2>/dev/null || ! kill -0 "$GEN" 2>/dev/null; do sleep 0.2; done
+java "$ROOT/bench/ProfilerControl.java" "$RPID" "$LIB" start,event=itimer,interval=1ms
+# stop at the end of publishing (the attach takes about half a second), before the drain and the closes
+until grep -q 'published [0-9]* ok' "$OUT/wsbench.log" 2>/dev/null || ! kill -0 "$GEN" 2>/dev/null; do sleep 0.1; done
+
+java "$ROOT/bench/ProfilerControl.java" "$RPID" "$LIB" "stop,collapsed,file=$OUT/profile.collapsed"
+wait "$GEN" || true
+kill "$RPID"; wait "$RPID" 2>/dev/null || true
+python3 "$ROOT/bench/hot-frames.py" "$OUT/profile.collapsed"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("cpu us/delivery (with the profiler on):", d["peer"]["cpu_us_per_delivery"], "missing", d["missing"], "dup", d["duplicates"])' "$OUT/wsbench.json"

@@ -1,0 +1,106 @@
+# Sourced by the bench scripts: the wsbench scenarios (../shared/wsbench/README.md), and how to start
+# the packaged relay (one replica on the memory engine, or two on Redis behind a TCP balancer) and
+# Nchan, so every script measures the same thing the same way. Services run on core 0, the
+# generator on core 1. Run from the project root.
+SECRET="bench-secret-0123456789-abcdefghijklmnopq"; PUBKEY="bench-publisher-key"
+WSBENCH_JAR="$(../shared/wsbench/build.sh 2>/dev/null)" || { echo "wsbench build failed" >&2; exit 1; }
+GEN_JAVA=(java -Xms512m -Xmx4g -XX:TieredStopAtLevel=1 -jar "$WSBENCH_JAR")
+COMMON=(--payload-bytes 100 --settle-ms 1000 --drain-ms 5000 --publish-timeout-ms 30000)
+RELAY_PORT=18091
+ulimit -n "$(ulimit -Hn)"
+
+# The flags of one scenario: a, b, c as ../shared/wsbench/compare.sh runs them (c with 19,000
+# subscribers: one process may hold 20,000 files here); latency: 1,000 per-user publishes a second
+# for 60 s. Idle connections are measured by idle-connections.sh.
+scenario_flags() {
+  case "$1" in
+    a) echo --connections 2000 --channels 1 --messages 200 --rate 50 --publishers 4 --warmup-messages 100 --duration-s 70 ;;
+    b) echo --connections 10000 --channels 1 --messages 100 --rate 0 --publishers 4 --warmup-messages 20 --connect-rate 4000 --duration-s 70 ;;
+    c) echo --connections 19000 --channels per-conn --messages 19000 --rate 0 --publishers 16 --warmup-messages 38000 --connect-rate 5000 --duration-s 70 ;;
+    latency) echo --connections 19000 --channels per-conn --messages 60000 --rate 1000 --publishers 16 --warmup-messages 5000 --connect-rate 5000 --duration-s 110 ;;
+    *) echo "unknown scenario $1" >&2; return 2 ;;
+  esac
+}
+
+per_user() { case "$1" in c|latency) return 0 ;; *) return 1 ;; esac; }
+
+# relay_start PORT "JVM flags" [ENV=value...]: the packaged relay on core 0 (memory engine unless the
+# env says otherwise); run it in the background: $! is the JVM's pid.
+relay_start() {
+  local port=$1 jvm=$2; shift 2
+  # shellcheck disable=SC2086
+  exec env QUARKUS_HTTP_PORT="$port" QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_PROFILE=prod RELAY_PUBLISHER_KEYS="$PUBKEY" \
+    RELAY_AUTH_HMAC_SECRET="$SECRET" "$@" taskset -c 0 java $jvm -jar target/quarkus-app/quarkus-run.jar
+}
+
+wait_ready() { for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$1/q/health/ready" >/dev/null && return 0; sleep 0.5; done; return 1; }
+
+# wsbench_run SCENARIO relay|nchan PORT PEER_PIDS LABEL: one wsbench run; its JSON summary on stdout.
+wsbench_run() {
+  local s=$1 service=$2 port=$3 pids=$4 label=$5 target
+  if [ "$service" = relay ]; then
+    local channel='bench:all'; per_user "$s" && channel='bench:u{i}'
+    target=(--sub-url "ws://127.0.0.1:$port/ws?channel={channel}" --header 'Authorization: Bearer {jwt}'
+      --jwt-secret "$SECRET" --jwt-channels 'bench:*' --channel-name "$channel"
+      --pub-url "http://127.0.0.1:$port/api/v1/notifications" --pub-header "Authorization: Bearer $PUBKEY"
+      --body '{"channel":"{channel}","event":"bench","data":{"t":{t},"n":{n},"pad":"{pad}"}}')
+  else
+    local channel='bcast'; per_user "$s" && channel='u{i}'
+    target=(--sub-url "ws://127.0.0.1:$port/sub/{channel}" --pub-url "http://127.0.0.1:$port/pub?channel={channel}"
+      --channel-name "$channel")
+  fi
+  # shellcheck disable=SC2046
+  timeout -k 5 150 taskset -c 1 "${GEN_JAVA[@]}" "${COMMON[@]}" $(scenario_flags "$s") --label "$label" \
+    "${target[@]}" --peer-pids "$pids"
+}
+
+# Profile-compatible shorthand used by profile.sh.
+wsbench_relay() { wsbench_run "$1" relay "$2" "$3" "${4:-relay-$1}"; }
+
+# nchan_start / nchan_stop: ../shared/wsbench's Nchan peer on port 8091, pinned to core 0; NCHAN_PIDS.
+nchan_start() {
+  ../shared/wsbench/peers/nchan/stop.sh >/dev/null 2>&1
+  ../shared/wsbench/peers/nchan/start.sh >/dev/null
+  local master; master="$(cat /tmp/nchan-run/nginx.pid)"
+  NCHAN_PIDS="$master,$(pgrep -P "$master" | paste -sd,)"
+  for p in ${NCHAN_PIDS//,/ }; do taskset -pc 0 "$p" >/dev/null; done
+}
+nchan_stop() { ../shared/wsbench/peers/nchan/stop.sh >/dev/null 2>&1; }
+
+# redis_start DIR / redis_stop: one redis-server (no persistence) and two relay replicas on it, all
+# on core 0, behind an nginx TCP (stream) proxy on RELAY_PORT that spreads connections round-robin
+# as a Kubernetes Service does. nginx runs on core 1 with the generator and is not counted; 3
+# workers with reuseport, because each proxied connection costs nginx two of the 20,000 files a
+# process may hold here. Sets REPLICA_PIDS (comma-separated) and REDIS_PID.
+redis_start() {
+  local dir=$1 rport=16379
+  [ -f /usr/lib/nginx/modules/ngx_stream_module.so ] || apt-get install -y -qq libnginx-mod-stream >/dev/null
+  taskset -c 0 redis-server --port $rport --bind 127.0.0.1 --save '' --appendonly no > "$dir/redis.log" 2>&1 &
+  REDIS_PID=$!
+  for _ in $(seq 1 50); do redis-cli -p $rport ping >/dev/null 2>&1 && break; sleep 0.1; done
+  relay_start 18093 "" RELAY_ENGINE=redis QUARKUS_REDIS_HOSTS=redis://127.0.0.1:$rport > "$dir/replica-a.log" 2>&1 &
+  local a=$!
+  relay_start 18094 "" RELAY_ENGINE=redis QUARKUS_REDIS_HOSTS=redis://127.0.0.1:$rport > "$dir/replica-b.log" 2>&1 &
+  local b=$!
+  REPLICA_PIDS="$a,$b"
+  wait_ready 18093 && wait_ready 18094
+  cat > "$dir/nginx.conf" <<CONF
+load_module /usr/lib/nginx/modules/ngx_stream_module.so;
+worker_processes 3;
+worker_rlimit_nofile 20000;
+pid $dir/nginx.pid;
+error_log $dir/nginx-error.log;
+events { worker_connections 100000; }
+stream { upstream relay { server 127.0.0.1:18093; server 127.0.0.1:18094; } server { listen 127.0.0.1:$RELAY_PORT reuseport; proxy_pass relay; } }
+CONF
+  taskset -c 1 nginx -c "$dir/nginx.conf" -g 'daemon off;' &
+  LB_PID=$!
+  wait_ready $RELAY_PORT
+}
+redis_stop() {
+  kill "$LB_PID" ${REPLICA_PIDS//,/ } 2>/dev/null; wait "$LB_PID" ${REPLICA_PIDS//,/ } 2>/dev/null
+  kill "$REDIS_PID" 2>/dev/null; wait "$REDIS_PID" 2>/dev/null
+}
+
+# cpu_ticks PID: utime+stime in clock ticks (for Redis CPU per delivery).
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
