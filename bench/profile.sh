@@ -28,7 +28,7 @@ wait_ready 18091
 wsbench_relay "$S" 18091 "$RPID" > "$OUT/wsbench.json" 2> "$OUT/wsbench.log" &
 GEN=$!
 until grep -q 'warm-up:' "$OUT/wsbench.log" 2>/dev/null || ! kill -0 "$GEN" 2>/dev/null; do sleep 0.2; done
-java "$ROOT/bench/ProfilerControl.java" "$RPID" "$LIB" start,event=itimer,interval=1ms
+java "$ROOT/bench/ProfilerControl.java" "$RPID" "$LIB" start,event=${EVENT:-itimer},interval=${INTERVAL:-1ms}
 # stop at the end of publishing (the attach takes about half a second), before the drain and the closes
 until grep -q 'published [0-9]* ok' "$OUT/wsbench.log" 2>/dev/null || ! kill -0 "$GEN" 2>/dev/null; do sleep 0.1; done
 

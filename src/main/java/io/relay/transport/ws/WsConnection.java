@@ -5,11 +5,8 @@ import java.util.List;
 import org.jboss.logging.Logger;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.relay.auth.AccessDeniedException;
 import io.relay.auth.Subscriber;
@@ -38,10 +35,9 @@ import io.vertx.core.http.ServerWebSocket;
  * One subscriber WebSocket: decodes ops, calls the subscription service, encodes frames. Confined to
  * the socket's event loop; every field is read and written only there.
  *
- * <p>Notifications skip Vert.x's per-write machinery (a frame object, a promise, a listener and a
- * flush per write): the notification's pre-encoded frame is written straight to the Netty pipeline
- * below the WebSocket encoder, with a void promise. Control frames (welcome, ping, close) still go
- * through Vert.x; both are written on the socket's event loop, so they stay in order.
+ * <p>Notifications skip Vert.x's per-write machinery: the notification's pre-encoded frame goes to
+ * the socket through {@link FrameWriter}. Control frames (welcome, ping, close) still go through
+ * Vert.x; both are written on the socket's event loop, so they stay in order.
  *
  * <p>Outbound queue: at most {@code maxPending} frames may be handed to the socket and not yet
  * written to the network, as Netty's outbound buffer counts them. One more closes the connection
@@ -54,8 +50,7 @@ final class WsConnection implements Outbound {
     private static final Buffer PING = Buffer.buffer("relay");
 
     private final ServerWebSocket socket;
-    /** Where pre-encoded frames enter the pipeline: just below the WebSocket encoder. */
-    private final ChannelHandlerContext frameWriter;
+    private final FrameWriter frames;
     private final Vertx vertx;
     private final SubscriptionService service;
     private final TokenVerifier verifier;
@@ -72,12 +67,9 @@ final class WsConnection implements Outbound {
     WsConnection(ServerWebSocket socket, Channel channel, Vertx vertx, SubscriptionService service,
             TokenVerifier verifier, RelayMetrics metrics, WsSettings settings, Limits limits) {
         this.socket = socket;
-        this.frameWriter = channel.pipeline().context(WebSocketFrameEncoder.class);
+        this.frames = new FrameWriter(channel);
         // the HTTP server sets TCP_NODELAY on every connection; a subscriber's may coalesce instead
         channel.config().setOption(ChannelOption.TCP_NODELAY, settings.tcpNoDelay());
-        if (frameWriter == null) {
-            throw new IllegalStateException("no WebSocket encoder in the pipeline " + channel.pipeline().names());
-        }
         this.limits = limits;
         this.vertx = vertx;
         this.service = service;
@@ -110,7 +102,7 @@ final class WsConnection implements Outbound {
         if (!admit()) {
             return;
         }
-        frameWriter.writeAndFlush(notification.textFrame().duplicate(), frameWriter.voidPromise());
+        frames.write(notification.textFrame().duplicate());
         if (!replay) {
             metrics.delivered(Transport.WEBSOCKET);
         } else {
@@ -214,11 +206,11 @@ final class WsConnection implements Outbound {
         if (closing) {
             return false;
         }
-        ChannelOutboundBuffer unwritten = frameWriter.channel().unsafe().outboundBuffer();
-        if (unwritten == null) {
+        int unwritten = frames.unwritten();
+        if (unwritten < 0) {
             return false; // the channel is closed
         }
-        if (unwritten.size() >= settings.maxPendingMessages()) {
+        if (unwritten >= settings.maxPendingMessages()) {
             close(CloseCode.SLOW_CONSUMER);
             return false;
         }
