@@ -52,11 +52,12 @@ public final class Notification {
         byte[] bytes = encode();
         int length = bytes.length - MAX_FRAME_HEADER;
         int headerStart = writeFrameHeader(bytes, length);
-        // direct memory, freed with this object: sockets write it as it is, without a copy per write
-        ByteBuf all = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(
-                ByteBuffer.allocateDirect(bytes.length).put(bytes).flip()));
-        this.json = all.slice(MAX_FRAME_HEADER, length);
-        this.textFrame = all.slice(headerStart, bytes.length - headerStart);
+        // the frame in direct memory, freed with this object: sockets write it as it is, without a
+        // copy per write; the JSON is the frame's payload
+        int frameLength = bytes.length - headerStart;
+        this.textFrame = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(
+                ByteBuffer.allocateDirect(frameLength).put(bytes, headerStart, frameLength).flip()));
+        this.json = textFrame.slice(MAX_FRAME_HEADER - headerStart, length);
     }
 
     public String id() {

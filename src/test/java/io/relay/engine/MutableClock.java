@@ -9,7 +9,16 @@ import java.time.ZoneOffset;
 /** A clock tests move by hand, for TTL rules. */
 public final class MutableClock extends Clock {
 
-    private volatile Instant now = Instant.parse("2026-11-24T10:00:00Z");
+    private volatile Instant now;
+
+    public MutableClock() {
+        this(Instant.parse("2026-11-24T10:00:00Z"));
+    }
+
+    /** Starting at {@code start}, e.g. now, for rules that meet real timestamps (a token's exp). */
+    public MutableClock(Instant start) {
+        this.now = start;
+    }
 
     public void advance(Duration duration) {
         now = now.plus(duration);

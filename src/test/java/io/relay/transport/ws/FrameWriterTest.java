@@ -19,7 +19,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
 
-/** Frames reach the socket as they are, and an outbound handler below the encoder (TLS) still sees them. */
+/** Frames reach the socket as they are, past the encoder, and an outbound handler below it (TLS) still sees them. */
 class FrameWriterTest {
 
     private static ByteBuf frame() {
