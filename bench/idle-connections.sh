@@ -9,8 +9,8 @@ set -euo pipefail
 N="${1:-2000}"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"; cd "$ROOT"
 OUT="${BENCH_OUT:-/tmp/relay-bench}/idle-$N"; mkdir -p "$OUT"
-[ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -q -B package -DskipTests
 . bench/scenarios.sh
+package_if_stale
 PORT=18092
 relay_start $PORT "" > "$OUT/relay.log" 2>&1 &
 RPID=$!

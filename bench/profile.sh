@@ -16,16 +16,15 @@ AP_JAR="$HOME/.m2/repository/tools/profiler/async-profiler/$AP_VERSION/async-pro
 [ -f "$AP_JAR" ] || ./mvnw -B -q dependency:get -Dartifact="tools.profiler:async-profiler:$AP_VERSION"
 AP_DIR="${TMPDIR:-/tmp}/async-profiler-$AP_VERSION"
 [ -f "$AP_DIR/linux-x64/libasyncProfiler.so" ] || { mkdir -p "$AP_DIR" && (cd "$AP_DIR" && unzip -q -o "$AP_JAR"); }
-[ -f target/quarkus-app/quarkus-run.jar ] && [ -z "$(find src pom.xml -newer target/quarkus-app/quarkus-run.jar -print -quit)" ] \
-  || ./mvnw -q -B package -DskipTests
 . "$ROOT/bench/scenarios.sh"
+package_if_stale
 ulimit -n "$(ulimit -Hn)"
 LIB="$AP_DIR/linux-x64/libasyncProfiler.so"
 relay_start 18091 "" > "$OUT/relay.log" 2>&1 &
 RPID=$!; trap 'kill $RPID 2>/dev/null' EXIT
 wait_ready 18091
-[ "$WARM" = warm ] && wsbench_relay "$S" 18091 "$RPID" warmup > "$OUT/warmup.json" 2>/dev/null
-wsbench_relay "$S" 18091 "$RPID" > "$OUT/wsbench.json" 2> "$OUT/wsbench.log" &
+[ "$WARM" = warm ] && wsbench_run "$S" relay 18091 "$RPID" warmup > "$OUT/warmup.json" 2>/dev/null
+wsbench_run "$S" relay 18091 "$RPID" "relay-$S" > "$OUT/wsbench.json" 2> "$OUT/wsbench.log" &
 GEN=$!
 until grep -q 'warm-up:' "$OUT/wsbench.log" 2>/dev/null || ! kill -0 "$GEN" 2>/dev/null; do sleep 0.2; done
 java "$ROOT/bench/ProfilerControl.java" "$RPID" "$LIB" start,event=${EVENT:-itimer},interval=${INTERVAL:-1ms}

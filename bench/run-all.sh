@@ -16,9 +16,8 @@ set -uo pipefail
 RUNS="${1:-3}"; WHAT="${2:-a b c latency idle redis}"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"; cd "$ROOT"
 BASE="${BENCH_OUT:-/tmp/relay-bench}/all"; mkdir -p "$BASE"
-[ -f target/quarkus-app/quarkus-run.jar ] && [ -z "$(find src pom.xml -newer target/quarkus-app/quarkus-run.jar -print -quit)" ] \
-  || ./mvnw -q -B package -DskipTests || exit 1
 . bench/scenarios.sh
+package_if_stale || exit 1
 
 warmup_of() { [ "$1" = latency ] && echo c || echo "$1"; }
 

@@ -33,6 +33,12 @@ relay_start() {
     RELAY_AUTH_HMAC_SECRET="$SECRET" "$@" taskset -c 0 java $jvm -jar target/quarkus-app/quarkus-run.jar
 }
 
+# The packaged relay, rebuilt when a source or the pom is newer than it.
+package_if_stale() {
+  [ -f target/quarkus-app/quarkus-run.jar ] && [ -z "$(find src pom.xml -newer target/quarkus-app/quarkus-run.jar -print -quit)" ] \
+    || ./mvnw -q -B package -DskipTests
+}
+
 wait_ready() { for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$1/q/health/ready" >/dev/null && return 0; sleep 0.5; done; return 1; }
 
 # wsbench_run SCENARIO relay|nchan PORT PEER_PIDS LABEL: one wsbench run; its JSON summary on stdout.
@@ -54,8 +60,6 @@ wsbench_run() {
     "${target[@]}" --peer-pids "$pids"
 }
 
-# Profile-compatible shorthand used by profile.sh.
-wsbench_relay() { wsbench_run "$1" relay "$2" "$3" "${4:-relay-$1}"; }
 
 # nchan_start / nchan_stop: ../shared/wsbench's Nchan peer on port 8091, pinned to core 0; NCHAN_PIDS.
 nchan_start() {

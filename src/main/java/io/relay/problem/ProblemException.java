@@ -2,6 +2,8 @@ package io.relay.problem;
 
 import java.util.Map;
 
+import io.vertx.core.http.HttpServerResponse;
+
 /** Ends a request with a problem response; {@code headers} are added to it (e.g. WWW-Authenticate). */
 public class ProblemException extends RuntimeException {
 
@@ -24,5 +26,11 @@ public class ProblemException extends RuntimeException {
 
     public Map<String, String> headers() {
         return headers;
+    }
+
+    /** Ends a raw Vert.x response with this problem and its headers (the REST layer uses {@link ProblemMappers}). */
+    public void send(HttpServerResponse response) {
+        headers.forEach(response::putHeader);
+        ProblemBody.of(problem, getMessage()).send(response);
     }
 }

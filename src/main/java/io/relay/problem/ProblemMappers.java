@@ -1,5 +1,7 @@
 package io.relay.problem;
 
+import java.util.Map;
+
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 
@@ -44,9 +46,14 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response engineUnavailable(EngineUnavailableException e) {
+        return problem(unavailable(e));
+    }
+
+    /** The 503 for an engine failure (logged), with {@code Retry-After}: nothing was changed. */
+    public static ProblemException unavailable(EngineUnavailableException e) {
         LOG.warnf("engine unavailable: %s", e.getMessage());
-        return build(Problem.ENGINE_UNAVAILABLE, "the engine is unavailable, nothing was changed: " + e.getMessage())
-                .header("Retry-After", "1").build();
+        return new ProblemException(Problem.ENGINE_UNAVAILABLE,
+                "the engine is unavailable, nothing was changed: " + e.getMessage(), Map.of("Retry-After", "1"));
     }
 
     @ServerExceptionMapper
@@ -57,7 +64,7 @@ public class ProblemMappers {
     /** The 429 for a request over a limit, with {@code Retry-After}. */
     public static ProblemException rateLimited(LimitExceededException e) {
         return new ProblemException(Problem.RATE_LIMITED, e.getMessage(),
-                java.util.Map.of("Retry-After", Long.toString(e.retryAfterSeconds())));
+                Map.of("Retry-After", Long.toString(e.retryAfterSeconds())));
     }
 
     @ServerExceptionMapper
@@ -68,8 +75,13 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response unexpected(Throwable e) {
+        return problem(internalError(e));
+    }
+
+    /** The 500 for a failure nobody expected (logged with its stack); the client learns nothing of it. */
+    public static ProblemException internalError(Throwable e) {
         LOG.error("unexpected error", e);
-        return build(Problem.INTERNAL, "unexpected error").build();
+        return new ProblemException(Problem.INTERNAL, "unexpected error");
     }
 
     private static Response.ResponseBuilder build(Problem problem, String detail) {

@@ -1,12 +1,9 @@
 package io.relay.publish;
 
 import java.util.List;
-import java.util.Map;
 
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
-
-import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -44,7 +41,6 @@ public class PublishEndpoint {
 
     static final String PATH = "/api/v1/notifications";
 
-    private static final Logger LOG = Logger.getLogger(PublishEndpoint.class);
     private static final int MAX_IDEMPOTENCY_KEY = 255;
     private static final ObjectWriter RESPONSE = new ObjectMapper().writerFor(PublishResponse.class);
 
@@ -125,14 +121,11 @@ public class PublishEndpoint {
         if (failure instanceof EngineUnavailableException unavailable) {
             metrics.publish("unavailable");
             metrics.engineError("publish");
-            LOG.warnf("engine unavailable: %s", unavailable.getMessage());
-            send(context, new ProblemException(Problem.ENGINE_UNAVAILABLE,
-                    "the engine is unavailable, nothing was changed: " + unavailable.getMessage(), Map.of("Retry-After", "1")));
+            send(context, ProblemMappers.unavailable(unavailable));
         } else if (failure instanceof ProblemException problem) {
             refuse(context, problem);
         } else {
-            LOG.error("unexpected error", failure);
-            send(context, new ProblemException(Problem.INTERNAL, "unexpected error"));
+            send(context, ProblemMappers.internalError(failure));
         }
     }
 
@@ -142,15 +135,12 @@ public class PublishEndpoint {
     }
 
     private static void send(RoutingContext context, ProblemException problem) {
-        HttpServerResponse response = context.response();
-        if (response.ended()) {
-            return;
+        if (!context.response().ended()) {
+            problem.send(context.response());
         }
-        problem.headers().forEach(response::putHeader);
-        ProblemBody.of(problem.problem(), problem.getMessage()).send(response);
     }
 
-    static boolean isJson(String contentType) {
+    private static boolean isJson(String contentType) {
         if (contentType == null) {
             return false;
         }

@@ -20,6 +20,7 @@ import io.relay.ops.Shutdown;
 import io.relay.problem.Challenges;
 import io.relay.problem.Problem;
 import io.relay.problem.ProblemBody;
+import io.relay.problem.ProblemMappers;
 import io.relay.subscribe.ChannelRequest;
 import io.relay.subscribe.SubscribeException;
 import io.relay.subscribe.SubscriptionService;
@@ -83,8 +84,7 @@ public class SubscriberHandshake {
         } catch (IllegalArgumentException | SubscribeException invalid) {
             refuse(context, Problem.INVALID_REQUEST, invalid.getMessage());
         } catch (LimitExceededException limited) {
-            context.response().putHeader("Retry-After", Long.toString(limited.retryAfterSeconds()));
-            refuse(context, Problem.RATE_LIMITED, limited.getMessage());
+            ProblemMappers.rateLimited(limited).send(context.response());
         }
         return null;
     }
