@@ -3,9 +3,11 @@
 # while ../shared/wsbench runs one scenario on core 1, from the end of its warm-up to the end of the
 # publishing (connecting, warming up, draining and closing are left out), and prints the hottest frames: self time, and
 # inclusive time of relay, Vert.x and Netty methods. The flame-graph input stays in $OUT/profile.collapsed.
-# With "warm", the scenario first runs once unprofiled against the same process, as bench/run-all.sh
+# With "warm", the scenario first runs unprofiled against the same process(es), as bench/run-all.sh
 # measures it; without, the profile is of a cold JVM, as ../shared/wsbench/compare.sh measures it.
-# Usage, from the project root: bench/profile.sh a|b|c|latency [warm]
+# With ENGINE=redis, the two replicas on Redis of bench/run-all.sh are profiled instead (both, one
+# flame-graph input each, and their hottest frames together).
+# Usage, from the project root: [ENGINE=redis] [EVENT=cpu] bench/profile.sh a|b|c|latency [warm]
 # async-profiler comes from Maven Central (tools.profiler:async-profiler), fetched once by the wrapper.
 set -euo pipefail
 S="${1:?scenario a, b, c or latency}"; WARM="${2:-}"
@@ -20,19 +22,33 @@ AP_DIR="${TMPDIR:-/tmp}/async-profiler-$AP_VERSION"
 package_if_stale
 ulimit -n "$(ulimit -Hn)"
 LIB="$AP_DIR/linux-x64/libasyncProfiler.so"
-relay_start 18091 "" > "$OUT/relay.log" 2>&1 &
-RPID=$!; trap 'kill $RPID 2>/dev/null' EXIT
-wait_ready 18091
-[ "$WARM" = warm ] && wsbench_run "$S" relay 18091 "$RPID" warmup > "$OUT/warmup.json" 2>/dev/null
-wsbench_run "$S" relay 18091 "$RPID" "relay-$S" > "$OUT/wsbench.json" 2> "$OUT/wsbench.log" &
+if [ "${ENGINE:-memory}" = redis ]; then
+  redis_start "$OUT"; PIDS="$REPLICA_PIDS"; PORT=$RELAY_PORT; PORTS=$REPLICA_PORTS
+  trap redis_stop EXIT
+else
+  relay_start 18091 "" > "$OUT/relay.log" 2>&1 &
+  PIDS=$!; PORT=18091; PORTS=$PORT
+  trap 'kill $PIDS 2>/dev/null' EXIT
+  wait_ready $PORT
+fi
+if [ "$WARM" = warm ]; then  # as bench/run-all.sh: each Redis replica gets one run's worth of warm-up
+  for w in $( [ "${ENGINE:-memory}" = redis ] && echo 1 2 || echo 1 ); do
+    wsbench_run "$S" relay $PORT "$PIDS" warmup > "$OUT/warmup-$w.json" 2>/dev/null
+  done
+  wait_closed $PORTS
+fi
+wsbench_run "$S" relay $PORT "$PIDS" "relay-$S" > "$OUT/wsbench.json" 2> "$OUT/wsbench.log" &
 GEN=$!
 until grep -q 'warm-up:' "$OUT/wsbench.log" 2>/dev/null || ! kill -0 "$GEN" 2>/dev/null; do sleep 0.2; done
-java "$ROOT/bench/ProfilerControl.java" "$RPID" "$LIB" start,event=${EVENT:-itimer},interval=${INTERVAL:-1ms}
+for pid in ${PIDS//,/ }; do
+  java "$ROOT/bench/ProfilerControl.java" "$pid" "$LIB" start,event=${EVENT:-itimer},interval=${INTERVAL:-1ms}
+done
 # stop at the end of publishing (the attach takes about half a second), before the drain and the closes
 until grep -q 'published [0-9]* ok' "$OUT/wsbench.log" 2>/dev/null || ! kill -0 "$GEN" 2>/dev/null; do sleep 0.1; done
-
-java "$ROOT/bench/ProfilerControl.java" "$RPID" "$LIB" "stop,collapsed,file=$OUT/profile.collapsed"
+for pid in ${PIDS//,/ }; do
+  java "$ROOT/bench/ProfilerControl.java" "$pid" "$LIB" "stop,collapsed,file=$OUT/profile-$pid.collapsed"
+done
 wait "$GEN" || true
-kill "$RPID"; wait "$RPID" 2>/dev/null || true
+cat "$OUT"/profile-*.collapsed > "$OUT/profile.collapsed"
 python3 "$ROOT/bench/hot-frames.py" "$OUT/profile.collapsed"
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("cpu us/delivery (with the profiler on):", d["peer"]["cpu_us_per_delivery"], "missing", d["missing"], "dup", d["duplicates"])' "$OUT/wsbench.json"

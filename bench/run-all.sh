@@ -27,6 +27,7 @@ relay_memory() {  # scenario run
   local pid=$!
   wait_ready "$RELAY_PORT"
   wsbench_run "$(warmup_of "$s")" relay "$RELAY_PORT" "$pid" warmup > "$dir/warmup-$i.json" 2>/dev/null
+  wait_closed "$RELAY_PORT"
   wsbench_run "$s" relay "$RELAY_PORT" "$pid" "relay-$s" > "$dir/$i.json" 2> "$dir/$i.log"
   kill "$pid"; wait "$pid" 2>/dev/null
 }
@@ -41,7 +42,10 @@ nchan() {  # scenario run: no JIT to warm; its message buffers are per channel a
 relay_redis() {  # scenario run: two replicas; Redis's CPU from the end of the warm-up messages to the end
   local s=$1 i=$2 dir="$BASE/redis/$1"; mkdir -p "$dir"
   redis_start "$dir"
-  wsbench_run "$s" relay "$RELAY_PORT" "$REPLICA_PIDS" warmup > "$dir/warmup-$i.json" 2>/dev/null
+  # the balancer halves each replica's share: two warm-up runs give each replica one run's worth,
+  # the warm-up a memory-engine relay gets
+  for w in 1 2; do wsbench_run "$s" relay "$RELAY_PORT" "$REPLICA_PIDS" warmup > "$dir/warmup-$i-$w.json" 2>/dev/null; done
+  wait_closed $REPLICA_PORTS
   wsbench_run "$s" relay "$RELAY_PORT" "$REPLICA_PIDS" "redis-$s" > "$dir/$i.json" 2> "$dir/$i.log" &
   local gen=$! before
   until grep -q 'warm-up:' "$dir/$i.log" 2>/dev/null || ! kill -0 "$gen" 2>/dev/null; do sleep 0.1; done

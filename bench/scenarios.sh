@@ -41,6 +41,18 @@ package_if_stale() {
 
 wait_ready() { for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$1/q/health/ready" >/dev/null && return 0; sleep 0.5; done; return 1; }
 
+# wait_closed PORT...: until each relay holds no WebSocket, so that a run does not pay for closing
+# the previous run's connections (behind the balancer they close after the generator has exited).
+wait_closed() {
+  local port
+  for port in "$@"; do
+    for _ in $(seq 1 600); do
+      curl -sf "http://127.0.0.1:$port/q/metrics" | grep -q '^relay_connections{transport="websocket"} 0.0$' && break
+      sleep 0.1
+    done
+  done
+}
+
 # wsbench_run SCENARIO relay|nchan PORT PEER_PIDS LABEL: one wsbench run; its JSON summary on stdout.
 wsbench_run() {
   local s=$1 service=$2 port=$3 pids=$4 label=$5 target
@@ -75,7 +87,7 @@ nchan_stop() { ../shared/wsbench/peers/nchan/stop.sh >/dev/null 2>&1; }
 # on core 0, behind an nginx TCP (stream) proxy on RELAY_PORT that spreads connections round-robin
 # as a Kubernetes Service does. nginx runs on core 1 with the generator and is not counted; 3
 # workers with reuseport, because each proxied connection costs nginx two of the 20,000 files a
-# process may hold here. Sets REPLICA_PIDS (comma-separated) and REDIS_PID.
+# process may hold here. Sets REPLICA_PIDS (comma-separated), REPLICA_PORTS and REDIS_PID.
 redis_start() {
   local dir=$1 rport=16379
   [ -f /usr/lib/nginx/modules/ngx_stream_module.so ] || apt-get install -y -qq libnginx-mod-stream >/dev/null
@@ -86,7 +98,7 @@ redis_start() {
   local a=$!
   relay_start 18094 "" RELAY_ENGINE=redis QUARKUS_REDIS_HOSTS=redis://127.0.0.1:$rport > "$dir/replica-b.log" 2>&1 &
   local b=$!
-  REPLICA_PIDS="$a,$b"
+  REPLICA_PIDS="$a,$b"; REPLICA_PORTS="18093 18094"
   wait_ready 18093 && wait_ready 18094
   cat > "$dir/nginx.conf" <<CONF
 load_module /usr/lib/nginx/modules/ngx_stream_module.so;
@@ -102,8 +114,8 @@ CONF
   wait_ready $RELAY_PORT
 }
 redis_stop() {
-  kill "$LB_PID" ${REPLICA_PIDS//,/ } 2>/dev/null; wait "$LB_PID" ${REPLICA_PIDS//,/ } 2>/dev/null
-  kill "$REDIS_PID" 2>/dev/null; wait "$REDIS_PID" 2>/dev/null
+  kill "$LB_PID" ${REPLICA_PIDS//,/ } 2>/dev/null; wait "$LB_PID" ${REPLICA_PIDS//,/ } 2>/dev/null || true
+  kill "$REDIS_PID" 2>/dev/null; wait "$REDIS_PID" 2>/dev/null || true
 }
 
 # cpu_ticks PID: utime+stime in clock ticks (for Redis CPU per delivery).
