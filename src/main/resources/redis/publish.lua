@@ -1,28 +1,48 @@
--- Appends one notification to each channel of a publish, atomically (the script runs alone), and
--- fans each out. Per channel, KEYS holds 3 keys: offset counter, epoch, stream.
--- ARGV: ttl_ms, max_len, id, event ('' for none), data (raw JSON), time (ISO-8601), fanout prefix,
---       then per channel: its name and a fresh epoch to use if the channel has none (history lost or new).
--- Returns per channel: epoch, offset.
-local ttl, max_len, id, event, data, time, prefix = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7]
-local out = {}
-for i = 1, #KEYS / 3 do
-  local seq_key, epoch_key, stream_key = KEYS[3 * i - 2], KEYS[3 * i - 1], KEYS[3 * i]
-  local channel, fresh_epoch = ARGV[6 + 2 * i], ARGV[7 + 2 * i]
-  local epoch = redis.call('GET', epoch_key)
-  if not epoch then
-    -- no epoch: the channel is new or Redis lost it; whatever is left of it belongs to no epoch
-    epoch = fresh_epoch
-    redis.call('DEL', seq_key, stream_key)
-    redis.call('SET', epoch_key, epoch)
+-- Appends the publishes of one batch (one replica's event-loop turn), each notification to each of
+-- its channels, and fans each out. The script runs alone, so a publish lands on all its channels
+-- with no other publish in between; one publish that fails fails alone (pcall), not its batch.
+-- KEYS: per channel of every publish, in order, 3 keys: offset counter, epoch, stream.
+-- ARGV: ttl_ms, max_len, time (ISO-8601), fanout prefix, then per publish: id, event ('' for none),
+--       data (raw JSON), channel count n, then n times: channel name and a fresh epoch to use if the
+--       channel has none (history lost or new).
+-- Returns per publish: {1, epoch, offset, epoch, offset, ...} (per channel), or {0, error message}.
+local ttl, max_len, time, prefix = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+
+local function append(id, event, data, channels, first_key, first_arg)
+  local out = { 1 }
+  for i = 0, channels - 1 do
+    local k, a = first_key + 3 * i, first_arg + 2 * i
+    local seq_key, epoch_key, stream_key = KEYS[k], KEYS[k + 1], KEYS[k + 2]
+    local channel, fresh_epoch = ARGV[a], ARGV[a + 1]
+    local epoch = redis.call('GET', epoch_key)
+    if not epoch then
+      -- no epoch: the channel is new or Redis lost it; whatever is left of it belongs to no epoch
+      epoch = fresh_epoch
+      redis.call('DEL', seq_key, stream_key)
+      redis.call('SET', epoch_key, epoch)
+    end
+    local offset = redis.call('INCR', seq_key)
+    redis.call('XADD', stream_key, 'MAXLEN', max_len, offset .. '-0', 'i', id, 'v', event, 'd', data, 't', time)
+    redis.call('PEXPIRE', seq_key, ttl)
+    redis.call('PEXPIRE', epoch_key, ttl)
+    redis.call('PEXPIRE', stream_key, ttl)
+    redis.call('PUBLISH', prefix .. channel,
+      cjson.encode({ c = channel, e = epoch, o = offset, i = id, v = event, d = data, t = time }))
+    out[#out + 1] = epoch
+    out[#out + 1] = offset
   end
-  local offset = redis.call('INCR', seq_key)
-  redis.call('XADD', stream_key, 'MAXLEN', max_len, offset .. '-0', 'i', id, 'v', event, 'd', data, 't', time)
-  redis.call('PEXPIRE', seq_key, ttl)
-  redis.call('PEXPIRE', epoch_key, ttl)
-  redis.call('PEXPIRE', stream_key, ttl)
-  redis.call('PUBLISH', prefix .. channel,
-    cjson.encode({ c = channel, e = epoch, o = offset, i = id, v = event, d = data, t = time }))
-  out[#out + 1] = epoch
-  out[#out + 1] = offset
+  return out
 end
-return out
+
+local replies = {}
+local key, arg = 1, 5
+while arg <= #ARGV do
+  local channels = tonumber(ARGV[arg + 3])
+  local ok, reply = pcall(append, ARGV[arg], ARGV[arg + 1], ARGV[arg + 2], channels, key, arg + 4)
+  if not ok then
+    reply = { 0, type(reply) == 'table' and reply.err or tostring(reply) }
+  end
+  replies[#replies + 1] = reply
+  key, arg = key + 3 * channels, arg + 4 + 2 * channels
+end
+return replies

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.netty.channel.EventLoop;
 import io.relay.channel.ChannelName;
 import io.relay.channel.StreamPosition;
 import io.relay.engine.Broker;
@@ -13,26 +14,41 @@ import io.relay.engine.Epochs;
 import io.relay.engine.PublishRequest;
 import io.relay.engine.PublishResult;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.UniEmitter;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.impl.ContextInternal;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Response;
 
 /**
- * Offsets, history and fan-out in Redis. One script per publish appends to every channel's stream
- * and publishes to every channel's fan-out, atomically: all channels or none. Notifications come
- * back to this replica, like to every other, through {@link RedisFanout}.
+ * Offsets, history and fan-out in Redis. Publishes go to Redis in batches, one script call each on
+ * one kept connection: one write, one reply and one script run per batch instead of per publish. An
+ * event loop's batch holds what it took in one turn, or while its previous batch was in flight.
+ * The script appends each publish to every one of its channels' streams and publishes to their
+ * fan-outs, all channels or none, and a publish that fails fails alone. Notifications come back to
+ * this replica, like to every other, through {@link RedisFanout}.
  */
 public final class RedisBroker implements Broker {
 
+    /** A batch is sent once it holds this many publishes, so that one script call stays short. */
+    static final int MAX_BATCH = 64;
     private static final RedisScript PUBLISH = new RedisScript("publish.lua");
 
-    private final Redis redis;
+    private final SharedConnection connection;
     private final RedisFanout fanout;
     private final Clock clock;
     private final String ttlMillis;
     private final String maxLength;
+    private final ThreadLocal<LoopQueue> queues = new ThreadLocal<>();
+
+    private record Pending(PublishRequest request, UniEmitter<? super PublishResult> emitter) {
+    }
 
     public RedisBroker(Redis redis, RedisFanout fanout, Clock clock, Duration ttl, int historySize) {
-        this.redis = redis;
+        this.connection = new SharedConnection(redis);
         this.fanout = fanout;
         this.clock = clock;
         this.ttlMillis = Long.toString(ttl.toMillis());
@@ -41,29 +57,134 @@ public final class RedisBroker implements Broker {
 
     @Override
     public Uni<PublishResult> publish(PublishRequest request) {
-        List<String> keys = new ArrayList<>(request.channels().size() * 3);
-        List<String> args = new ArrayList<>(7 + request.channels().size() * 2);
-        args.addAll(List.of(ttlMillis, maxLength, request.id(), request.event() == null ? "" : request.event(),
-                request.data(), clock.instant().toString(), RedisKeys.FANOUT_PREFIX));
-        for (ChannelName channel : request.channels()) {
-            keys.add(RedisKeys.offset(channel));
-            keys.add(RedisKeys.epoch(channel));
-            keys.add(RedisKeys.stream(channel));
-            args.add(channel.value());
-            args.add(Epochs.fresh());
-        }
-        return PUBLISH.run(redis, keys, args)
-                .onFailure().transform(failure -> new EngineUnavailableException("Redis: " + failure.getMessage(), failure))
-                .map(reply -> result(request, reply));
+        return Uni.createFrom().emitter(emitter -> add(new Pending(request, emitter)));
     }
 
-    private static PublishResult result(PublishRequest request, Response reply) {
-        List<PublishResult.Placement> placements = new ArrayList<>(request.channels().size());
-        for (int i = 0; i < request.channels().size(); i++) {
-            placements.add(new PublishResult.Placement(request.channels().get(i),
-                    new StreamPosition(reply.get(2 * i).toString(), reply.get(2 * i + 1).toLong())));
+    private void add(Pending pending) {
+        Context context = Vertx.currentContext();
+        if (context == null || !context.isEventLoopContext()) {
+            send(List.of(pending)).onComplete(reply -> settle(List.of(pending), reply));
+            return;
         }
-        return new PublishResult(request.id(), placements);
+        LoopQueue queue = queues.get();
+        if (queue == null) {
+            queue = new LoopQueue(((ContextInternal) context).nettyEventLoop());
+            queues.set(queue);
+        }
+        queue.add(pending, context);
+    }
+
+    /**
+     * One event loop's publishes on their way to Redis, touched only by that loop's thread. While a
+     * batch is in flight, the publishes that arrive wait and go together when its reply comes: the
+     * busier the loop, the larger the batches.
+     */
+    private final class LoopQueue {
+        final EventLoop loop;
+        final List<Pending> waiting = new ArrayList<>();
+        int inFlight;
+        boolean scheduled;
+
+        LoopQueue(EventLoop loop) {
+            this.loop = loop;
+        }
+
+        void add(Pending pending, Context context) {
+            waiting.add(pending);
+            if (waiting.size() >= MAX_BATCH) {
+                sendNext();
+            } else if (inFlight == 0 && !scheduled) {
+                scheduled = true;
+                // runs after the loop has handled every request it read in this turn
+                context.runOnContext(v -> {
+                    scheduled = false;
+                    if (inFlight == 0) {
+                        sendNext();
+                    }
+                });
+            }
+        }
+
+        void sendNext() {
+            if (waiting.isEmpty()) {
+                return;
+            }
+            List<Pending> batch;
+            if (waiting.size() <= MAX_BATCH) {
+                batch = List.copyOf(waiting);
+                waiting.clear();
+            } else {
+                List<Pending> first = waiting.subList(0, MAX_BATCH);
+                batch = List.copyOf(first);
+                first.clear();
+            }
+            inFlight++;
+            send(batch).onComplete(reply -> {
+                if (loop.inEventLoop()) {
+                    sent(batch, reply);
+                } else {
+                    loop.execute(() -> sent(batch, reply));
+                }
+            });
+        }
+
+        private void sent(List<Pending> batch, AsyncResult<Response> reply) {
+            inFlight--;
+            if (inFlight == 0) {
+                sendNext();
+            }
+            settle(batch, reply);
+        }
+    }
+
+    private Future<Response> send(List<Pending> batch) {
+        List<String> keys = new ArrayList<>();
+        List<String> args = new ArrayList<>();
+        args.addAll(List.of(ttlMillis, maxLength, clock.instant().toString(), RedisKeys.FANOUT_PREFIX));
+        for (Pending pending : batch) {
+            PublishRequest request = pending.request();
+            args.add(request.id());
+            args.add(request.event() == null ? "" : request.event());
+            args.add(request.data());
+            args.add(Integer.toString(request.channels().size()));
+            for (ChannelName channel : request.channels()) {
+                keys.add(RedisKeys.offset(channel));
+                keys.add(RedisKeys.epoch(channel));
+                keys.add(RedisKeys.stream(channel));
+                args.add(channel.value());
+                args.add(Epochs.fresh());
+            }
+        }
+        return PUBLISH.call(connection::send, keys, args);
+    }
+
+    private static void settle(List<Pending> batch, AsyncResult<Response> reply) {
+        for (int i = 0; i < batch.size(); i++) {
+            if (reply.failed()) {
+                batch.get(i).emitter().fail(unavailable(reply.cause().getMessage(), reply.cause()));
+            } else {
+                settle(batch.get(i), reply.result().get(i));
+            }
+        }
+    }
+
+    /** One publish's part of the reply: {@code 1, epoch, offset, ...} per channel, or {@code 0, error}. */
+    private static void settle(Pending pending, Response reply) {
+        if (reply.get(0).toInteger() != 1) {
+            pending.emitter().fail(unavailable(reply.get(1).toString(), null));
+            return;
+        }
+        List<ChannelName> channels = pending.request().channels();
+        List<PublishResult.Placement> placements = new ArrayList<>(channels.size());
+        for (int i = 0; i < channels.size(); i++) {
+            placements.add(new PublishResult.Placement(channels.get(i),
+                    new StreamPosition(reply.get(1 + 2 * i).toString(), reply.get(2 + 2 * i).toLong())));
+        }
+        pending.emitter().complete(new PublishResult(pending.request().id(), placements));
+    }
+
+    private static EngineUnavailableException unavailable(String message, Throwable cause) {
+        return new EngineUnavailableException("Redis: " + message, cause);
     }
 
     @Override

@@ -8,8 +8,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.Function;
 
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
@@ -34,8 +36,14 @@ final class RedisScript {
     }
 
     Uni<Response> run(Redis redis, List<String> keys, List<String> args) {
-        return send(redis, request(Command.EVALSHA, sha, keys, args)).onFailure(RedisScript::isNoScript)
-                .recoverWithUni(() -> send(redis, request(Command.EVAL, source, keys, args)));
+        return Uni.createFrom().completionStage(() -> call(redis::send, keys, args).toCompletionStage());
+    }
+
+    /** Runs the script through {@code sender}: by its SHA, and by its source when Redis does not know it yet. */
+    Future<Response> call(Function<Request, Future<Response>> sender, List<String> keys, List<String> args) {
+        return sender.apply(request(Command.EVALSHA, sha, keys, args)).recover(failure -> isNoScript(failure)
+                ? sender.apply(request(Command.EVAL, source, keys, args))
+                : Future.failedFuture(failure));
     }
 
     private static Request request(Command command, String script, List<String> keys, List<String> args) {

@@ -2,9 +2,20 @@ package io.relay.engine.redis;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
+import java.util.stream.LongStream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -12,7 +23,11 @@ import org.junit.jupiter.api.Test;
 
 import io.relay.channel.ChannelName;
 import io.relay.engine.EngineContractTest;
+import io.relay.engine.EngineUnavailableException;
+import io.relay.engine.PublishRequest;
+import io.relay.engine.PublishResult;
 import io.relay.engine.NotificationListener;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -73,5 +88,89 @@ class RedisEngineTest extends EngineContractTest {
         assertEquals(2, fanout.channelCount());
         engine.broker().unsubscribe(ChannelName.of("shared"));
         assertEquals(1, fanout.channelCount());
+    }
+
+    @Test
+    void publishesOfOneEventLoopTurnGoToRedisAsOneScriptCall() {
+        publish("0", "turn");
+        send(Request.cmd(Command.CONFIG).arg("RESETSTAT"));
+        List<PublishResult> results = publishInOneTurn(10, i -> "turn");
+        assertEquals(LongStream.rangeClosed(2, 11).boxed().toList(), offsets(results));
+        assertTrue(send(Request.cmd(Command.INFO).arg("commandstats")).toString().contains("cmdstat_evalsha:calls=1,"));
+    }
+
+    @Test
+    void publishesArrivingWhileABatchIsInFlightGoTogetherInTheNextCall() {
+        publish("0", "wait");
+        send(Request.cmd(Command.CONFIG).arg("RESETSTAT"));
+        CompletableFuture<List<CompletableFuture<PublishResult>>> started = new CompletableFuture<>();
+        Context loop = vertx.getOrCreateContext();
+        loop.runOnContext(first -> {
+            List<CompletableFuture<PublishResult>> results = new ArrayList<>();
+            results.add(publishOn("wait", 1));
+            // two more turns, queued behind the task that sends the first publish: both run before Redis can answer
+            loop.runOnContext(second -> {
+                results.add(publishOn("wait", 2));
+                results.add(publishOn("wait", 3));
+                loop.runOnContext(third -> {
+                    for (int i = 4; i <= 6; i++) {
+                        results.add(publishOn("wait", i));
+                    }
+                    started.complete(results);
+                });
+            });
+        });
+        List<PublishResult> results = started.orTimeout(10, TimeUnit.SECONDS).join().stream()
+                .map(result -> result.orTimeout(10, TimeUnit.SECONDS).join()).toList();
+        assertEquals(LongStream.rangeClosed(2, 7).boxed().toList(), offsets(results));
+        assertTrue(send(Request.cmd(Command.INFO).arg("commandstats")).toString().contains("cmdstat_evalsha:calls=2,"));
+    }
+
+    @Test
+    void aTurnOverTheBatchLimitIsSentInSeveralCallsInOrder() {
+        int publishes = RedisBroker.MAX_BATCH * 2 + 1;
+        assertEquals(LongStream.rangeClosed(1, publishes).boxed().toList(),
+                offsets(publishInOneTurn(publishes, i -> "big")));
+    }
+
+    @Test
+    void aPublishThatFailsInABatchFailsAloneAndTheOthersLand() {
+        listen("good", "bad");
+        publish("0", "bad");
+        send(Request.cmd(Command.DEL).arg(RedisKeys.stream(ChannelName.of("bad"))));
+        send(Request.cmd(Command.SET).arg(RedisKeys.stream(ChannelName.of("bad"))).arg("not a stream"));
+        List<CompletableFuture<PublishResult>> results = startInOneTurn(3, i -> i == 1 ? "bad" : "good");
+        assertEquals(1, results.get(0).join().channels().get(0).position().offset());
+        CompletionException failed = assertThrows(CompletionException.class, () -> results.get(1).join());
+        assertInstanceOf(EngineUnavailableException.class, failed.getCause());
+        assertTrue(failed.getCause().getMessage().contains("WRONGTYPE"), failed.getCause().getMessage());
+        assertEquals(2, results.get(2).join().channels().get(0).position().offset());
+        await().atMost(Duration.ofSeconds(10)).until(() -> delivered.stream().filter(n -> n.channel().value().equals("good")).count() == 2);
+    }
+
+    /** Publishes {@code count} notifications from one task on an event loop, the i-th to {@code channel(i)}. */
+    private List<CompletableFuture<PublishResult>> startInOneTurn(int count, IntFunction<String> channel) {
+        CompletableFuture<List<CompletableFuture<PublishResult>>> started = new CompletableFuture<>();
+        vertx.getOrCreateContext().runOnContext(v -> {
+            List<CompletableFuture<PublishResult>> results = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                results.add(publishOn(channel.apply(i), i));
+            }
+            started.complete(results);
+        });
+        return started.orTimeout(10, TimeUnit.SECONDS).join();
+    }
+
+    private CompletableFuture<PublishResult> publishOn(String channel, int data) {
+        return engine.broker().publish(new PublishRequest(UUID.randomUUID().toString(), List.of(ChannelName.of(channel)),
+                null, Integer.toString(data))).subscribeAsCompletionStage();
+    }
+
+    private List<PublishResult> publishInOneTurn(int count, IntFunction<String> channel) {
+        return startInOneTurn(count, channel).stream().map(result -> result.orTimeout(10, TimeUnit.SECONDS).join()).toList();
+    }
+
+    private static List<Long> offsets(List<PublishResult> results) {
+        return results.stream().map(result -> result.channels().get(0).position().offset()).toList();
     }
 }
