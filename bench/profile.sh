@@ -6,8 +6,9 @@
 # With "warm", the scenario first runs unprofiled against the same process(es), as bench/run-all.sh
 # measures it; without, the profile is of a cold JVM, as ../shared/wsbench/compare.sh measures it.
 # With ENGINE=redis, the two replicas on Redis of bench/run-all.sh are profiled instead (both, one
-# flame-graph input each, and their hottest frames together).
-# Usage, from the project root: [ENGINE=redis] [EVENT=cpu] bench/profile.sh a|b|c|latency [warm]
+# flame-graph input each, and their hottest frames together); with ENGINE=balanced, the memory
+# engine behind the same balancer. bench/profile-diff.py compares two profiles activity by activity.
+# Usage, from the project root: [ENGINE=redis|balanced] [EVENT=cpu] bench/profile.sh a|b|c|latency [warm]
 # async-profiler comes from Maven Central (tools.profiler:async-profiler), fetched once by the wrapper.
 set -euo pipefail
 S="${1:?scenario a, b, c or latency}"; WARM="${2:-}"
@@ -25,6 +26,9 @@ LIB="$AP_DIR/linux-x64/libasyncProfiler.so"
 if [ "${ENGINE:-memory}" = redis ]; then
   redis_start "$OUT"; PIDS="$REPLICA_PIDS"; PORT=$RELAY_PORT; PORTS=$REPLICA_PORTS
   trap redis_stop EXIT
+elif [ "${ENGINE:-memory}" = balanced ]; then
+  balanced_start "$OUT"; PIDS="$REPLICA_PIDS"; PORT=$RELAY_PORT; PORTS=$REPLICA_PORTS
+  trap balanced_stop EXIT
 else
   relay_start 18091 "" > "$OUT/relay.log" 2>&1 &
   PIDS=$!; PORT=18091; PORTS=$PORT

@@ -66,18 +66,22 @@ out = [BEGIN, "", f"Each cell: median of {runs} runs, (min-max). CPU µs per del
        "measurement window divided by deliveries (both replicas for Redis); the ratio is taken run by run "
        "against Nchan's run of the same round. missing / duplicated / reordered are summed over the runs.", ""]
 for s in ("a", "b", "c", "latency"):
-    memory, nchan, redis = results("memory", s), results("nchan", s), results("redis", s)
+    memory, nchan, redis, balanced = (results(e, s) for e in ("memory", "nchan", "redis", "balanced"))
     if not (memory or nchan or redis):
         continue
     out += [f"### {TITLES[s]}", "",
             "| service | CPU µs/delivery | ratio to Nchan | Redis CPU µs/delivery | missing / dup / reordered | latency p50 ms | p99 ms | max ms | deliveries |",
             "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
-    for line in (row("relay, memory engine", memory, nchan), row("relay, Redis engine, 2 replicas", redis, nchan),
-                 row("nchan", nchan)):
+    for line in (row("relay, memory engine", memory, nchan),
+                 row("relay, memory engine, behind the balancer", balanced, nchan),
+                 row("relay, Redis engine, 2 replicas behind the balancer", redis, nchan), row("nchan", nchan)):
         if line:
             out.append(line)
     if memory and redis:
         out += ["", f"Redis engine (relay CPU) / memory engine: {cell([r / m for r, m in zip(cpu(redis), cpu(memory))])}"]
+    if balanced and redis:
+        out += ["", "Redis engine (relay CPU) / memory engine behind the same balancer: "
+                f"{cell([r / m for r, m in zip(cpu(redis), cpu(balanced))])}"]
     out.append("")
 idle = [d for d in (load(f"{base}/idle/{i}.json") for i in range(1, runs + 1)) if d]
 if idle:

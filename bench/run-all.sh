@@ -11,9 +11,11 @@
 # Every measured relay run gets a fresh service that first runs the same scenario once, unmeasured
 # ("warm the service too before you measure it", wsbench README; latency is warmed with c). For
 # the cold figures, as ../shared/wsbench/compare.sh takes them, see bench/compare-runs.sh.
-# Usage, from the project root: bench/run-all.sh [runs=3] [scenarios="a b c latency idle redis"]
+# "balanced" runs a, b and c on one memory-engine relay behind the Redis runs' balancer: what the
+# Redis engine costs, apart from what the proxy in front of two replicas costs.
+# Usage, from the project root: bench/run-all.sh [runs=3] [scenarios="a b c latency idle redis balanced"]
 set -uo pipefail
-RUNS="${1:-3}"; WHAT="${2:-a b c latency idle redis}"
+RUNS="${1:-3}"; WHAT="${2:-a b c latency idle redis balanced}"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"; cd "$ROOT"
 BASE="${BENCH_OUT:-/tmp/relay-bench}/all"; mkdir -p "$BASE"
 . bench/scenarios.sh
@@ -55,6 +57,15 @@ relay_redis() {  # scenario run: two replicas; Redis's CPU from the end of the w
   redis_stop
 }
 
+relay_balanced() {  # scenario run: the memory engine behind the Redis runs' balancer, warmed once
+  local s=$1 i=$2 dir="$BASE/balanced/$1"; mkdir -p "$dir"
+  balanced_start "$dir"
+  wsbench_run "$s" relay "$RELAY_PORT" "$REPLICA_PIDS" warmup > "$dir/warmup-$i.json" 2>/dev/null
+  wait_closed $REPLICA_PORTS
+  wsbench_run "$s" relay "$RELAY_PORT" "$REPLICA_PIDS" "balanced-$s" > "$dir/$i.json" 2> "$dir/$i.log"
+  balanced_stop
+}
+
 for s in a b c latency; do
   case " $WHAT " in *" $s "*) ;; *) continue ;; esac
   for i in $(seq 1 "$RUNS"); do
@@ -71,6 +82,11 @@ esac
 case " $WHAT " in *" redis "*)
   for s in a b c; do
     for i in $(seq 1 "$RUNS"); do echo "redis $s run $i" >&2; relay_redis "$s" "$i"; done
+  done ;;
+esac
+case " $WHAT " in *" balanced "*)
+  for s in a b c; do
+    for i in $(seq 1 "$RUNS"); do echo "balanced $s run $i" >&2; relay_balanced "$s" "$i"; done
   done ;;
 esac
 python3 bench/report.py "$BASE" "$RUNS" docs/performance.md

@@ -83,14 +83,32 @@ nchan_start() {
 }
 nchan_stop() { ../shared/wsbench/peers/nchan/stop.sh >/dev/null 2>&1; }
 
+# balancer_start DIR PORT...: an nginx TCP (stream) proxy on RELAY_PORT that spreads connections
+# round-robin over the relays on PORT..., as a Kubernetes Service does. nginx runs on core 1 with
+# the generator and is not counted; 3 workers with reuseport, because each proxied connection costs
+# nginx two of the 20,000 files a process may hold here. Sets LB_PID.
+balancer_start() {
+  local dir=$1 servers="" port; shift
+  for port in "$@"; do servers="$servers server 127.0.0.1:$port;"; done
+  [ -f /usr/lib/nginx/modules/ngx_stream_module.so ] || apt-get install -y -qq libnginx-mod-stream >/dev/null
+  cat > "$dir/nginx.conf" <<CONF
+load_module /usr/lib/nginx/modules/ngx_stream_module.so;
+worker_processes 3;
+worker_rlimit_nofile 20000;
+pid $dir/nginx.pid;
+error_log $dir/nginx-error.log;
+events { worker_connections 100000; }
+stream { upstream relay { $servers } server { listen 127.0.0.1:$RELAY_PORT reuseport; proxy_pass relay; } }
+CONF
+  taskset -c 1 nginx -c "$dir/nginx.conf" -g 'daemon off;' &
+  LB_PID=$!
+  wait_ready $RELAY_PORT
+}
+
 # redis_start DIR / redis_stop: one redis-server (no persistence) and two relay replicas on it, all
-# on core 0, behind an nginx TCP (stream) proxy on RELAY_PORT that spreads connections round-robin
-# as a Kubernetes Service does. nginx runs on core 1 with the generator and is not counted; 3
-# workers with reuseport, because each proxied connection costs nginx two of the 20,000 files a
-# process may hold here. Sets REPLICA_PIDS (comma-separated), REPLICA_PORTS and REDIS_PID.
+# on core 0, behind the balancer. Sets REPLICA_PIDS (comma-separated), REPLICA_PORTS and REDIS_PID.
 redis_start() {
   local dir=$1 rport=16379
-  [ -f /usr/lib/nginx/modules/ngx_stream_module.so ] || apt-get install -y -qq libnginx-mod-stream >/dev/null
   taskset -c 0 redis-server --port $rport --bind 127.0.0.1 --save '' --appendonly no > "$dir/redis.log" 2>&1 &
   REDIS_PID=$!
   for _ in $(seq 1 50); do redis-cli -p $rport ping >/dev/null 2>&1 && break; sleep 0.1; done
@@ -100,22 +118,25 @@ redis_start() {
   local b=$!
   REPLICA_PIDS="$a,$b"; REPLICA_PORTS="18093 18094"
   wait_ready 18093 && wait_ready 18094
-  cat > "$dir/nginx.conf" <<CONF
-load_module /usr/lib/nginx/modules/ngx_stream_module.so;
-worker_processes 3;
-worker_rlimit_nofile 20000;
-pid $dir/nginx.pid;
-error_log $dir/nginx-error.log;
-events { worker_connections 100000; }
-stream { upstream relay { server 127.0.0.1:18093; server 127.0.0.1:18094; } server { listen 127.0.0.1:$RELAY_PORT reuseport; proxy_pass relay; } }
-CONF
-  taskset -c 1 nginx -c "$dir/nginx.conf" -g 'daemon off;' &
-  LB_PID=$!
-  wait_ready $RELAY_PORT
+  balancer_start "$dir" $REPLICA_PORTS
 }
 redis_stop() {
   kill "$LB_PID" ${REPLICA_PIDS//,/ } 2>/dev/null; wait "$LB_PID" ${REPLICA_PIDS//,/ } 2>/dev/null || true
   kill "$REDIS_PID" 2>/dev/null; wait "$REDIS_PID" 2>/dev/null || true
+}
+
+# balanced_start DIR / balanced_stop: one relay on the memory engine behind the same balancer, to
+# tell what the Redis engine costs from what the proxy in front of it costs. Sets REPLICA_PIDS and
+# REPLICA_PORTS like redis_start.
+balanced_start() {
+  local dir=$1
+  relay_start 18093 "" > "$dir/relay.log" 2>&1 &
+  REPLICA_PIDS=$!; REPLICA_PORTS=18093
+  wait_ready 18093
+  balancer_start "$dir" $REPLICA_PORTS
+}
+balanced_stop() {
+  kill "$LB_PID" "$REPLICA_PIDS" 2>/dev/null; wait "$LB_PID" "$REPLICA_PIDS" 2>/dev/null || true
 }
 
 # cpu_ticks PID: utime+stime in clock ticks (for Redis CPU per delivery).

@@ -24,9 +24,9 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Response;
 
 /**
- * Offsets, history and fan-out in Redis. Publishes go to Redis in batches, one script call each on
- * one kept connection: one write, one reply and one script run per batch instead of per publish. An
- * event loop's batch holds what it took in one turn, or while its previous batch was in flight.
+ * Offsets, history and fan-out in Redis. Publishes go to Redis in batches, one script call each:
+ * one write, one reply and one script run per batch instead of per publish. An event loop's batch
+ * holds what it took in one turn, or while its previous batch was in flight.
  * The script appends each publish to every one of its channels' streams and publishes to their
  * fan-outs, all channels or none, and a publish that fails fails alone. Notifications come back to
  * this replica, like to every other, through {@link RedisFanout}.
@@ -37,7 +37,7 @@ public final class RedisBroker implements Broker {
     static final int MAX_BATCH = 64;
     private static final RedisScript PUBLISH = new RedisScript("publish.lua");
 
-    private final SharedConnection connection;
+    private final Redis redis;
     private final RedisFanout fanout;
     private final Clock clock;
     private final String ttlMillis;
@@ -48,7 +48,7 @@ public final class RedisBroker implements Broker {
     }
 
     public RedisBroker(Redis redis, RedisFanout fanout, Clock clock, Duration ttl, int historySize) {
-        this.connection = new SharedConnection(redis);
+        this.redis = redis;
         this.fanout = fanout;
         this.clock = clock;
         this.ttlMillis = Long.toString(ttl.toMillis());
@@ -155,7 +155,7 @@ public final class RedisBroker implements Broker {
                 args.add(Epochs.fresh());
             }
         }
-        return PUBLISH.call(connection::send, keys, args);
+        return PUBLISH.call(redis::send, keys, args);
     }
 
     private static void settle(List<Pending> batch, AsyncResult<Response> reply) {
