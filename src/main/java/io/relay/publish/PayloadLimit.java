@@ -6,7 +6,6 @@ import jakarta.inject.Singleton;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.relay.RelayConfig;
 import io.relay.problem.Problem;
-import io.relay.problem.ProblemBody;
 import io.relay.problem.ProblemException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -31,7 +30,7 @@ public class PayloadLimit {
             if (request.method() == HttpMethod.POST && PublishEndpoint.PATH.equals(request.path())
                     && declaredLength(request.getHeader(HttpHeaders.CONTENT_LENGTH)) > maxPayloadBytes) {
                 context.response().putHeader(HttpHeaders.CONNECTION, "close");
-                ProblemBody.of(Problem.PAYLOAD_TOO_LARGE, tooLarge().getMessage()).send(context.response());
+                tooLarge().send(context.response());
                 return;
             }
             context.next();

@@ -63,7 +63,8 @@ public final class RedisBroker implements Broker {
     private void add(Pending pending) {
         Context context = Vertx.currentContext();
         if (context == null || !context.isEventLoopContext()) {
-            send(List.of(pending)).onComplete(reply -> settle(List.of(pending), reply));
+            List<Pending> alone = List.of(pending);
+            send(alone).onComplete(reply -> settle(alone, reply));
             return;
         }
         LoopQueue queue = queues.get();
