@@ -2,11 +2,14 @@
 -- its channels, and fans each out. The script runs alone, so a publish lands on all its channels
 -- with no other publish in between; one publish that fails fails alone (pcall), not its batch.
 -- KEYS: per channel of every publish, in order, 3 keys: offset counter, epoch, stream.
--- ARGV: ttl_ms, max_len, time (ISO-8601), fanout prefix, then per publish: id, event ('' for none),
---       data (raw JSON), channel count n, then n times: channel name and a fresh epoch to use if the
---       channel has none (history lost or new).
+-- ARGV: ttl_ms, max_len, time (ISO-8601), the same time as epoch seconds and nanoseconds, fanout
+--       prefix, then per publish: id, event ('' for none), data (raw JSON), channel count n, then n
+--       times: channel name and a fresh epoch to use if the channel has none (history lost or new).
+-- The fan-out message is the text FanoutMessage.java reads: epoch, offset, id, seconds, nanoseconds
+-- and the event's length in bytes on a line each, then the event and the data.
 -- Returns per publish: {1, epoch, offset, epoch, offset, ...} (per channel), or {0, error message}.
-local ttl, max_len, time, prefix = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local ttl, max_len, time, prefix = ARGV[1], ARGV[2], ARGV[3], ARGV[6]
+local time_header = ARGV[4] .. '\n' .. ARGV[5] .. '\n'
 
 local function append(id, event, data, channels, first_key, first_arg)
   local out = { 1 }
@@ -27,7 +30,7 @@ local function append(id, event, data, channels, first_key, first_arg)
     redis.call('PEXPIRE', epoch_key, ttl)
     redis.call('PEXPIRE', stream_key, ttl)
     redis.call('PUBLISH', prefix .. channel,
-      cjson.encode({ c = channel, e = epoch, o = offset, i = id, v = event, d = data, t = time }))
+      epoch .. '\n' .. offset .. '\n' .. id .. '\n' .. time_header .. #event .. '\n' .. event .. data)
     out[#out + 1] = epoch
     out[#out + 1] = offset
   end
@@ -35,7 +38,7 @@ local function append(id, event, data, channels, first_key, first_arg)
 end
 
 local replies = {}
-local key, arg = 1, 5
+local key, arg = 1, 7
 while arg <= #ARGV do
   local channels = tonumber(ARGV[arg + 3])
   local ok, reply = pcall(append, ARGV[arg], ARGV[arg + 1], ARGV[arg + 2], channels, key, arg + 4)

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -126,6 +127,30 @@ public abstract class EngineContractTest {
         assertEquals(List.of(1L, 2L), result.channels().stream().map(p -> p.position().offset()).toList());
         awaitDelivered(2, n -> n.id().equals(result.id()));
         assertEquals(2, delivered.stream().filter(n -> n.id().equals(result.id())).count());
+    }
+
+    @Test
+    void listenersGetANotificationAsItWasPublishedAndStored() {
+        listen("as-sent");
+        String event = "two\nlines, caf\u00e9 \u4e2d";
+        String data = "{\"text\": \"caf\u00e9 \u4e2d \\n\",\n \"n\": [1, 2]}";
+        PublishResult named = engine.broker().publish(new PublishRequest(UUID.randomUUID().toString(),
+                List.of(ChannelName.of("as-sent")), event, data)).await().atMost(WAIT);
+        PublishResult unnamed = engine.broker().publish(new PublishRequest(UUID.randomUUID().toString(),
+                List.of(ChannelName.of("as-sent")), null, "1")).await().atMost(WAIT);
+        awaitDelivered(2, n -> n.channel().value().equals("as-sent"));
+        HistoryPage stored = read("as-sent", new StreamPosition(named.channels().get(0).position().epoch(), 0), 10);
+        for (int i = 0; i < 2; i++) {
+            Notification got = delivered.get(i);
+            Notification kept = stored.notifications().get(i);
+            assertEquals((i == 0 ? named : unnamed).id(), got.id());
+            assertEquals((i == 0 ? named : unnamed).channels().get(0).position(), got.position());
+            assertEquals(i == 0 ? event : null, got.event());
+            assertEquals(i == 0 ? data : "1", got.data());
+            assertEquals(kept.time(), got.time());
+            assertEquals(kept.json().toString(StandardCharsets.UTF_8), got.json().toString(StandardCharsets.UTF_8),
+                    "the listener and history readers send the same JSON");
+        }
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.relay.engine.redis;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -141,7 +142,9 @@ public final class RedisBroker implements Broker {
     private Future<Response> send(List<Pending> batch) {
         List<String> keys = new ArrayList<>();
         List<String> args = new ArrayList<>();
-        args.addAll(List.of(ttlMillis, maxLength, clock.instant().toString(), RedisKeys.FANOUT_PREFIX));
+        Instant now = clock.instant();
+        args.addAll(List.of(ttlMillis, maxLength, now.toString(), Long.toString(now.getEpochSecond()),
+                Integer.toString(now.getNano()), RedisKeys.FANOUT_PREFIX));
         for (Pending pending : batch) {
             PublishRequest request = pending.request();
             args.add(request.id());

@@ -1,7 +1,6 @@
 package io.relay.engine.redis;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -12,13 +11,8 @@ import java.util.function.Consumer;
 
 import org.jboss.logging.Logger;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.relay.channel.ChannelName;
-import io.relay.channel.StreamPosition;
 import io.relay.engine.EngineUnavailableException;
-import io.relay.engine.Notification;
 import io.relay.engine.NotificationListener;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
@@ -39,7 +33,6 @@ import io.vertx.redis.client.Response;
 public final class RedisFanout implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(RedisFanout.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final long FIRST_BACKOFF_MILLIS = 100;
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
@@ -214,12 +207,9 @@ public final class RedisFanout implements AutoCloseable {
             return;
         }
         try {
-            JsonNode node = JSON.readTree(message.get(2).toString());
-            String event = node.get("v").asText();
-            listener.onNotification(new Notification(node.get("i").asText(), ChannelName.of(node.get("c").asText()),
-                    new StreamPosition(node.get("e").asText(), node.get("o").asLong()), event.isEmpty() ? null : event,
-                    node.get("d").asText(), Instant.parse(node.get("t").asText())));
-        } catch (Exception e) {
+            listener.onNotification(FanoutMessage.read(ChannelName.of(redisChannel.substring(RedisKeys.FANOUT_PREFIX.length())),
+                    message.get(2).toBytes()));
+        } catch (IllegalArgumentException e) {
             LOG.warnf("dropped an unreadable fan-out message: %s", e.toString());
         }
     }
