@@ -3,8 +3,8 @@
 # while ../shared/wsbench runs one scenario on core 1, from the end of its warm-up to the end of the
 # publishing (connecting, warming up, draining and closing are left out), and prints the hottest frames: self time, and
 # inclusive time of relay, Vert.x and Netty methods. The flame-graph input stays in $OUT/profile.collapsed.
-# With "warm", the scenario first runs unprofiled against the same process(es), as bench/run-all.sh
-# measures it; without, the profile is of a cold JVM, as ../shared/wsbench/compare.sh measures it.
+# With "warm", the process(es) are first warmed unprofiled, as bench/run-all.sh warms them (warm_up);
+# without, the profile is of a cold JVM, as ../shared/wsbench/compare.sh measures it.
 # With ENGINE=redis, the two replicas on Redis of bench/run-all.sh are profiled instead (both, one
 # flame-graph input each, and their hottest frames together); with ENGINE=balanced, the memory
 # engine behind the same balancer. bench/profile-diff.py compares two profiles activity by activity.
@@ -35,11 +35,8 @@ else
   trap 'kill $PIDS 2>/dev/null' EXIT
   wait_ready $PORT
 fi
-if [ "$WARM" = warm ]; then  # as bench/run-all.sh: each Redis replica gets one run's worth of warm-up
-  for w in $( [ "${ENGINE:-memory}" = redis ] && echo 1 2 || echo 1 ); do
-    wsbench_run "$S" relay $PORT "$PIDS" warmup > "$OUT/warmup-$w.json" 2>/dev/null
-  done
-  wait_closed $PORTS
+if [ "$WARM" = warm ]; then  # as bench/run-all.sh: each Redis replica gets a memory-engine relay's warm-up
+  warm_up "$S" "$( [ "${ENGINE:-memory}" = redis ] && echo 2 || echo 1 )" "$PIDS" "$OUT" $PORTS
 fi
 wsbench_run "$S" relay $PORT "$PIDS" "relay-$S" > "$OUT/wsbench.json" 2> "$OUT/wsbench.log" &
 GEN=$!

@@ -8,9 +8,10 @@
 #   c        per-user, 19,000 subscribers with a channel each, 19,000 publishes, 16 in flight
 #   latency  per-user, 19,000 subscribers, 1,000 publishes/s for 60 s
 #   idle     19,900 idle authenticated WebSockets: heap and RSS per connection (idle-connections.sh)
-# Every measured relay run gets a fresh service that first runs the same scenario once, unmeasured
-# ("warm the service too before you measure it", wsbench README; latency is warmed with c). For
-# the cold figures, as ../shared/wsbench/compare.sh takes them, see bench/compare-runs.sh.
+# Every measured relay run gets a fresh service, warmed first ("warm the service too before you
+# measure it", wsbench README): warm_up in scenarios.sh runs the same shape long enough for the JIT
+# to finish, then the scenario itself. For the cold figures, as ../shared/wsbench/compare.sh takes
+# them, see bench/compare-runs.sh.
 # "balanced" runs a, b and c on one memory-engine relay behind the Redis runs' balancer: what the
 # Redis engine costs, apart from what the proxy in front of two replicas costs.
 # Usage, from the project root: bench/run-all.sh [runs=3] [scenarios="a b c latency idle redis balanced"]
@@ -21,15 +22,12 @@ BASE="${BENCH_OUT:-/tmp/relay-bench}/all"; mkdir -p "$BASE"
 . bench/scenarios.sh
 package_if_stale || exit 1
 
-warmup_of() { [ "$1" = latency ] && echo c || echo "$1"; }
-
 relay_memory() {  # scenario run
   local s=$1 i=$2 dir="$BASE/memory/$1"; mkdir -p "$dir"
   relay_start "$RELAY_PORT" "" > "$dir/relay-$i.log" 2>&1 &
   local pid=$!
   wait_ready "$RELAY_PORT"
-  wsbench_run "$(warmup_of "$s")" relay "$RELAY_PORT" "$pid" warmup > "$dir/warmup-$i.json" 2>/dev/null
-  wait_closed "$RELAY_PORT"
+  warm_up "$s" 1 "$pid" "$dir" "$RELAY_PORT"
   wsbench_run "$s" relay "$RELAY_PORT" "$pid" "relay-$s" > "$dir/$i.json" 2> "$dir/$i.log"
   kill "$pid"; wait "$pid" 2>/dev/null
 }
@@ -44,10 +42,9 @@ nchan() {  # scenario run: no JIT to warm; its message buffers are per channel a
 relay_redis() {  # scenario run: two replicas; Redis's CPU from the end of the warm-up messages to the end
   local s=$1 i=$2 dir="$BASE/redis/$1"; mkdir -p "$dir"
   redis_start "$dir"
-  # the balancer halves each replica's share: two warm-up runs give each replica one run's worth,
-  # the warm-up a memory-engine relay gets
-  for w in 1 2; do wsbench_run "$s" relay "$RELAY_PORT" "$REPLICA_PIDS" warmup > "$dir/warmup-$i-$w.json" 2>/dev/null; done
-  wait_closed $REPLICA_PORTS
+  # the balancer halves each replica's share: each warm-up run twice gives each replica the warm-up
+  # a memory-engine relay gets
+  warm_up "$s" 2 "$REPLICA_PIDS" "$dir" $REPLICA_PORTS
   wsbench_run "$s" relay "$RELAY_PORT" "$REPLICA_PIDS" "redis-$s" > "$dir/$i.json" 2> "$dir/$i.log" &
   local gen=$! before
   until grep -q 'warm-up:' "$dir/$i.log" 2>/dev/null || ! kill -0 "$gen" 2>/dev/null; do sleep 0.1; done
@@ -57,11 +54,10 @@ relay_redis() {  # scenario run: two replicas; Redis's CPU from the end of the w
   redis_stop
 }
 
-relay_balanced() {  # scenario run: the memory engine behind the Redis runs' balancer, warmed once
+relay_balanced() {  # scenario run: the memory engine behind the Redis runs' balancer, warmed as on its own
   local s=$1 i=$2 dir="$BASE/balanced/$1"; mkdir -p "$dir"
   balanced_start "$dir"
-  wsbench_run "$s" relay "$RELAY_PORT" "$REPLICA_PIDS" warmup > "$dir/warmup-$i.json" 2>/dev/null
-  wait_closed $REPLICA_PORTS
+  warm_up "$s" 1 "$REPLICA_PIDS" "$dir" $REPLICA_PORTS
   wsbench_run "$s" relay "$RELAY_PORT" "$REPLICA_PIDS" "balanced-$s" > "$dir/$i.json" 2> "$dir/$i.log"
   balanced_stop
 }

@@ -11,13 +11,16 @@ ulimit -n "$(ulimit -Hn)"
 
 # The flags of one scenario: a, b, c as ../shared/wsbench/compare.sh runs them (c with 19,000
 # subscribers: one process may hold 20,000 files here); latency: 1,000 per-user publishes a second
-# for 60 s. Idle connections are measured by idle-connections.sh.
+# for 60 s; a-long and b-long, a and b at full speed with 3,000 and 500 messages, to warm up.
+# Idle connections are measured by idle-connections.sh.
 scenario_flags() {
   case "$1" in
     a) echo --connections 2000 --channels 1 --messages 200 --rate 50 --publishers 4 --warmup-messages 100 --duration-s 70 ;;
     b) echo --connections 10000 --channels 1 --messages 100 --rate 0 --publishers 4 --warmup-messages 20 --connect-rate 4000 --duration-s 70 ;;
     c) echo --connections 19000 --channels per-conn --messages 19000 --rate 0 --publishers 16 --warmup-messages 38000 --connect-rate 5000 --duration-s 70 ;;
     latency) echo --connections 19000 --channels per-conn --messages 60000 --rate 1000 --publishers 16 --warmup-messages 5000 --connect-rate 5000 --duration-s 110 ;;
+    a-long) echo --connections 2000 --channels 1 --messages 3000 --rate 0 --publishers 4 --warmup-messages 0 --duration-s 70 ;;
+    b-long) echo --connections 10000 --channels 1 --messages 500 --rate 0 --publishers 4 --warmup-messages 0 --connect-rate 4000 --duration-s 90 ;;
     *) echo "unknown scenario $1" >&2; return 2 ;;
   esac
 }
@@ -141,3 +144,42 @@ balanced_stop() {
 
 # cpu_ticks PID: utime+stime in clock ticks (for Redis CPU per delivery).
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+
+# warmups_of SCENARIO: the unmeasured runs a relay gets before a measured one: as many publishes of
+# the same shape as it takes the JIT to compile the publish path with C2 (scenario a's 300 do not
+# reach C2's thresholds: after one a run, 12 to 15% of the next run's CPU went to the compilers),
+# then the scenario itself (latency is warmed with c).
+warmups_of() {
+  case "$1" in
+    a) echo a-long a ;;
+    b) echo b-long b ;;
+    *) echo c c ;;
+  esac
+}
+
+# warm_up SCENARIO TIMES PIDS DIR PORT...: the warm-up runs through RELAY_PORT, each TIMES times (a
+# replica behind the balancer gets half of each run), each until the relays on PORT... hold no
+# WebSocket, then until the JITs are idle.
+warm_up() {
+  local s=$1 times=$2 pids=$3 dir=$4 w i; shift 4
+  for w in $(warmups_of "$s"); do
+    for i in $(seq 1 "$times"); do
+      wsbench_run "$w" relay "$RELAY_PORT" "$pids" warmup > "$dir/warmup-$w-$i.json" 2>/dev/null
+      wait_closed "$@"
+    done
+  done
+  wait_jit_idle ${pids//,/ }
+}
+
+# wait_jit_idle PID...: until the JITs of these JVMs have compiled nothing for 2 s (at most 60 s).
+# The relay shares one core: under load its C2 compiler falls behind (the thresholds for compiling
+# rise with its queue), and what it has not compiled yet is compiled during the next measurement.
+wait_jit_idle() {
+  local last="" now
+  for _ in $(seq 1 60); do
+    now=$(for pid in "$@"; do cat /proc/"$pid"/task/*/stat 2>/dev/null; done \
+      | awk '/\(C[12] CompilerThre\)/ { t += $14 + $15 } END { print t + 0 }')
+    [ "$now" = "$last" ] && return 0
+    last=$now; sleep 2
+  done
+}
