@@ -2,7 +2,7 @@
 # The performance benchmark: every scenario of ../shared/wsbench/README.md, RUNS times (default 3),
 # on the packaged relay (one replica on the memory engine; two replicas on Redis for a, b and c),
 # with Nchan measured the same way next to it, then writes the median and spread of each figure to
-# docs/performance.md (between the bench markers). Takes about 45 minutes; uses both cores.
+# docs/performance.md (between the bench markers). Takes about 75 minutes; uses both cores.
 #   a        broadcast, 2,000 subscribers, 200 messages at 50/s
 #   b        broadcast, 10,000 subscribers, 100 messages as fast as 4 publishers go
 #   c        per-user, 19,000 subscribers with a channel each, 19,000 publishes, 16 in flight
