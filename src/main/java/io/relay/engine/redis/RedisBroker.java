@@ -10,7 +10,6 @@ import io.netty.channel.EventLoop;
 import io.relay.channel.ChannelName;
 import io.relay.channel.StreamPosition;
 import io.relay.engine.Broker;
-import io.relay.engine.EngineUnavailableException;
 import io.relay.engine.Epochs;
 import io.relay.engine.PublishRequest;
 import io.relay.engine.PublishResult;
@@ -159,13 +158,13 @@ public final class RedisBroker implements Broker {
                 args.add(Epochs.fresh());
             }
         }
-        return PUBLISH.call(redis::send, keys, args);
+        return PUBLISH.call(redis, keys, args);
     }
 
     private static void settle(List<Pending> batch, AsyncResult<Response> reply) {
         for (int i = 0; i < batch.size(); i++) {
             if (reply.failed()) {
-                batch.get(i).emitter().fail(unavailable(reply.cause().getMessage(), reply.cause()));
+                batch.get(i).emitter().fail(RedisFailures.unavailable(reply.cause()));
             } else {
                 settle(batch.get(i), reply.result().get(i));
             }
@@ -175,7 +174,7 @@ public final class RedisBroker implements Broker {
     /** One publish's part of the reply: {@code 1, epoch, offset, ...} per channel, or {@code 0, error}. */
     private static void settle(Pending pending, Response reply) {
         if (reply.get(0).toInteger() != 1) {
-            pending.emitter().fail(unavailable(reply.get(1).toString(), null));
+            pending.emitter().fail(RedisFailures.unavailable(reply.get(1).toString()));
             return;
         }
         List<ChannelName> channels = pending.request().channels();
@@ -185,10 +184,6 @@ public final class RedisBroker implements Broker {
                     new StreamPosition(reply.get(1 + 2 * i).toString(), reply.get(2 + 2 * i).toLong())));
         }
         pending.emitter().complete(new PublishResult(pending.request().id(), placements));
-    }
-
-    private static EngineUnavailableException unavailable(String message, Throwable cause) {
-        return new EngineUnavailableException("Redis: " + message, cause);
     }
 
     @Override

@@ -12,7 +12,6 @@ import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 import io.relay.channel.ChannelName;
-import io.relay.engine.EngineUnavailableException;
 import io.relay.engine.NotificationListener;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
@@ -215,7 +214,7 @@ public final class RedisFanout implements AutoCloseable {
     }
 
     private static <T> Uni<T> unavailableOnFailure(Uni<T> uni) {
-        return uni.onFailure().transform(failure -> new EngineUnavailableException("Redis: " + failure.getMessage(), failure));
+        return uni.onFailure().transform(RedisFailures::unavailable);
     }
 
     @Override

@@ -8,7 +8,6 @@ import java.util.List;
 import io.relay.channel.ChannelName;
 import io.relay.channel.Recovery;
 import io.relay.channel.StreamPosition;
-import io.relay.engine.EngineUnavailableException;
 import io.relay.engine.Epochs;
 import io.relay.engine.History;
 import io.relay.engine.HistoryPage;
@@ -38,7 +37,7 @@ public final class RedisHistory implements History {
         List<String> args = List.of(since == null ? "" : since.epoch(), since == null ? "0" : Long.toString(since.offset()),
                 Integer.toString(limit), ttlMillis, Epochs.fresh());
         return READ.run(redis, keys, args)
-                .onFailure().transform(failure -> new EngineUnavailableException("Redis: " + failure.getMessage(), failure))
+                .onFailure().transform(RedisFailures::unavailable)
                 .map(reply -> page(channel, since, reply));
     }
 

@@ -45,7 +45,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
     public Uni<PublishResult> publishOnce(String key, Supplier<Uni<PublishResult>> publish) {
         String redisKey = RedisKeys.idempotency(key);
         return RedisScript.send(redis, Request.cmd(Command.SET).arg(redisKey).arg(PENDING).arg("NX").arg("PX").arg(ttlMillis))
-                .onFailure().transform(RedisIdempotencyStore::unavailable)
+                .onFailure().transform(RedisFailures::unavailable)
                 .chain(claimed -> claimed != null ? firstPublish(redisKey, publish) : earlierResult(redisKey));
     }
 
@@ -59,7 +59,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 
     private Uni<PublishResult> earlierResult(String redisKey) {
         return RedisScript.send(redis, Request.cmd(Command.GET).arg(redisKey))
-                .onFailure().transform(RedisIdempotencyStore::unavailable)
+                .onFailure().transform(RedisFailures::unavailable)
                 .map(RedisIdempotencyStore::decodeOrNull)
                 .onItem().ifNull().failWith(() -> new StillRunning())
                 .onFailure(StillRunning.class).retry().withBackOff(POLL, POLL).atMost(MAX_POLLS)
@@ -92,10 +92,6 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
                     .put("epoch", placement.position().epoch()).put("offset", placement.position().offset());
         }
         return node.toString();
-    }
-
-    private static EngineUnavailableException unavailable(Throwable failure) {
-        return new EngineUnavailableException("Redis: " + failure.getMessage(), failure);
     }
 
     /** The first publish with the key has not stored its result yet. */

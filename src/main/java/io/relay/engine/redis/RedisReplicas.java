@@ -119,7 +119,7 @@ public final class RedisReplicas implements Replicas, EngineHealth, AutoCloseabl
                 })
                 .eventually(() -> pending.remove(requestId))
                 .onFailure().transform(failure -> failure instanceof EngineUnavailableException ? failure
-                        : new EngineUnavailableException("Redis: " + failure.getMessage(), failure));
+                        : RedisFailures.unavailable(failure));
     }
 
     private List<JsonNode> collected(String requestId) {

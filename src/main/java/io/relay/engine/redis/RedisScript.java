@@ -8,7 +8,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.function.Function;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Future;
@@ -36,13 +35,13 @@ final class RedisScript {
     }
 
     Uni<Response> run(Redis redis, List<String> keys, List<String> args) {
-        return Uni.createFrom().completionStage(() -> call(redis::send, keys, args).toCompletionStage());
+        return Uni.createFrom().completionStage(() -> call(redis, keys, args).toCompletionStage());
     }
 
-    /** Runs the script through {@code sender}: by its SHA, and by its source when Redis does not know it yet. */
-    Future<Response> call(Function<Request, Future<Response>> sender, List<String> keys, List<String> args) {
-        return sender.apply(request(Command.EVALSHA, sha, keys, args)).recover(failure -> isNoScript(failure)
-                ? sender.apply(request(Command.EVAL, source, keys, args))
+    /** Runs the script by its SHA, and by its source when Redis does not know it yet. */
+    Future<Response> call(Redis redis, List<String> keys, List<String> args) {
+        return redis.send(request(Command.EVALSHA, sha, keys, args)).recover(failure -> isNoScript(failure)
+                ? redis.send(request(Command.EVAL, source, keys, args))
                 : Future.failedFuture(failure));
     }
 
