@@ -39,29 +39,6 @@ nchan() {  # scenario run: no JIT to warm; its message buffers are per channel a
   nchan_stop
 }
 
-relay_redis() {  # scenario run: two replicas; Redis's CPU from the end of the warm-up messages to the end
-  local s=$1 i=$2 dir="$BASE/redis/$1"; mkdir -p "$dir"
-  redis_start "$dir"
-  # the balancer halves each replica's share: each warm-up run twice gives each replica the warm-up
-  # a memory-engine relay gets
-  warm_up "$s" 2 "$REPLICA_PIDS" "$dir" $REPLICA_PORTS
-  wsbench_run "$s" relay "$RELAY_PORT" "$REPLICA_PIDS" "redis-$s" > "$dir/$i.json" 2> "$dir/$i.log" &
-  local gen=$! before
-  until grep -q 'warm-up:' "$dir/$i.log" 2>/dev/null || ! kill -0 "$gen" 2>/dev/null; do sleep 0.1; done
-  before=$(cpu_ticks "$REDIS_PID")
-  wait "$gen"
-  echo $(( $(cpu_ticks "$REDIS_PID") - before )) > "$dir/$i.redis-ticks"
-  redis_stop
-}
-
-relay_balanced() {  # scenario run: the memory engine behind the Redis runs' balancer, warmed as on its own
-  local s=$1 i=$2 dir="$BASE/balanced/$1"; mkdir -p "$dir"
-  balanced_start "$dir"
-  warm_up "$s" 1 "$REPLICA_PIDS" "$dir" $REPLICA_PORTS
-  wsbench_run "$s" relay "$RELAY_PORT" "$REPLICA_PIDS" "balanced-$s" > "$dir/$i.json" 2> "$dir/$i.log"
-  balanced_stop
-}
-
 for s in a b c latency; do
   case " $WHAT " in *" $s "*) ;; *) continue ;; esac
   for i in $(seq 1 "$RUNS"); do
@@ -77,12 +54,12 @@ case " $WHAT " in *" idle "*)
 esac
 case " $WHAT " in *" redis "*)
   for s in a b c; do
-    for i in $(seq 1 "$RUNS"); do echo "redis $s run $i" >&2; relay_redis "$s" "$i"; done
+    for i in $(seq 1 "$RUNS"); do echo "redis $s run $i" >&2; redis_run "$s" "$i" "$BASE/redis/$s"; done
   done ;;
 esac
 case " $WHAT " in *" balanced "*)
   for s in a b c; do
-    for i in $(seq 1 "$RUNS"); do echo "balanced $s run $i" >&2; relay_balanced "$s" "$i"; done
+    for i in $(seq 1 "$RUNS"); do echo "balanced $s run $i" >&2; balanced_run "$s" "$i" "$BASE/balanced/$s"; done
   done ;;
 esac
 python3 bench/report.py "$BASE" "$RUNS" docs/performance.md

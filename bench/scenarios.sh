@@ -142,6 +142,33 @@ balanced_stop() {
   kill "$LB_PID" "$REPLICA_PIDS" 2>/dev/null; wait "$LB_PID" "$REPLICA_PIDS" 2>/dev/null || true
 }
 
+# redis_run SCENARIO I DIR: one measured run on two fresh, warmed replicas on Redis; the summary in
+# DIR/I.json, Redis's own CPU (clock ticks, from the end of the warm-up messages) in DIR/I.redis-ticks.
+redis_run() {
+  local s=$1 i=$2 dir=$3 gen before; mkdir -p "$dir"
+  redis_start "$dir"
+  # the balancer halves each replica's share: each warm-up run twice gives each replica the warm-up
+  # a memory-engine relay gets
+  warm_up "$s" 2 "$REPLICA_PIDS" "$dir" $REPLICA_PORTS
+  wsbench_run "$s" relay "$RELAY_PORT" "$REPLICA_PIDS" "redis-$s" > "$dir/$i.json" 2> "$dir/$i.log" &
+  gen=$!
+  until grep -q 'warm-up:' "$dir/$i.log" 2>/dev/null || ! kill -0 "$gen" 2>/dev/null; do sleep 0.1; done
+  before=$(cpu_ticks "$REDIS_PID")
+  wait "$gen"
+  echo $(( $(cpu_ticks "$REDIS_PID") - before )) > "$dir/$i.redis-ticks"
+  redis_stop
+}
+
+# balanced_run SCENARIO I DIR: one measured run on a fresh, warmed memory-engine relay behind the
+# same balancer; the summary in DIR/I.json.
+balanced_run() {
+  local s=$1 i=$2 dir=$3; mkdir -p "$dir"
+  balanced_start "$dir"
+  warm_up "$s" 1 "$REPLICA_PIDS" "$dir" $REPLICA_PORTS
+  wsbench_run "$s" relay "$RELAY_PORT" "$REPLICA_PIDS" "balanced-$s" > "$dir/$i.json" 2> "$dir/$i.log"
+  balanced_stop
+}
+
 # cpu_ticks PID: utime+stime in clock ticks (for Redis CPU per delivery).
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 
