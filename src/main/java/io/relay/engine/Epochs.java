@@ -6,7 +6,7 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * New epochs: 8 random base64url characters (48 bits), which a cursor can carry as they are. An
  * epoch tells one life of a channel's history from the next; it guards nothing, so a fast
- * non-cryptographic random is enough (the Redis engine draws one per channel of every publish).
+ * non-cryptographic random is enough (the Redis engine draws one per batch of publishes).
  */
 public final class Epochs {
 

@@ -143,7 +143,7 @@ public final class RedisBroker implements Broker {
         List<String> args = new ArrayList<>();
         Instant now = clock.instant();
         args.addAll(List.of(ttlMillis, maxLength, now.toString(), Long.toString(now.getEpochSecond()),
-                Integer.toString(now.getNano()), RedisKeys.FANOUT_PREFIX));
+                Integer.toString(now.getNano()), RedisKeys.FANOUT_PREFIX, Epochs.fresh()));
         for (Pending pending : batch) {
             PublishRequest request = pending.request();
             args.add(request.id());
@@ -155,7 +155,6 @@ public final class RedisBroker implements Broker {
                 keys.add(RedisKeys.epoch(channel));
                 keys.add(RedisKeys.stream(channel));
                 args.add(channel.value());
-                args.add(Epochs.fresh());
             }
         }
         return PUBLISH.call(redis, keys, args);
