@@ -52,6 +52,8 @@ public interface RelayConfig {
 
     Demo demo();
 
+    WarmUp warmUp();
+
     enum EngineKind {
         /** One process, no dependency; history is lost on restart (with a new epoch). */
         memory,
@@ -210,6 +212,29 @@ public interface RelayConfig {
 
         /** {@code relay.demo.refuse-transports}: with the demo, answer websocket and/or sse with 502, to show the fallbacks. */
         Optional<List<String>> refuseTransports();
+    }
+
+    /**
+     * Before a replica reports ready, it sends itself real traffic over loopback (WebSockets and
+     * publishes, per-user and broadcast) until the JIT has compiled the paths that serve clients,
+     * so that its first clients do not pay for compiling them (ops.WarmUp).
+     */
+    interface WarmUp {
+        /** {@code relay.warm-up.enabled}: warm up before reporting ready (off in the dev and test profiles). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** {@code relay.warm-up.max-duration}: the replica reports ready after this long at the latest, warm or not. */
+        @WithDefault("20s")
+        Duration maxDuration();
+
+        /** {@code relay.warm-up.connections}: WebSockets the warm-up opens to its own replica. */
+        @WithDefault("100")
+        int connections();
+
+        /** {@code relay.warm-up.publishes}: per-user publishes the warm-up makes, plus one broadcast to every connection per 20, and a quarter as many in each further round until the JIT has nothing left to compile. */
+        @WithDefault("30000")
+        int publishes();
     }
 
     interface Idempotency {

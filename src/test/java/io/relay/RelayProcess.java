@@ -32,7 +32,7 @@ public final class RelayProcess implements AutoCloseable {
         this.log = log;
     }
 
-    /** Starts the jar with only these RELAY_/QUARKUS_ variables (and the port, on 127.0.0.1). */
+    /** Starts the jar with only these RELAY_/QUARKUS_ variables (and the port, on 127.0.0.1, and no warm-up unless they say). */
     public static RelayProcess start(Map<String, String> env) throws IOException {
         RelayProcess relay = new RelayProcess(env, freePort(), Files.createTempFile("relay-it", ".log"));
         relay.launch();
@@ -46,6 +46,8 @@ public final class RelayProcess implements AutoCloseable {
         builder.environment().keySet().removeIf(k -> k.startsWith("RELAY_") || k.startsWith("QUARKUS_"));
         builder.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
         builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        // each start would take the warm-up's seconds; PackagedAppIT turns it on where it is the subject
+        builder.environment().put("RELAY_WARM_UP_ENABLED", "false");
         builder.environment().putAll(env);
         process = builder.start();
     }

@@ -41,6 +41,7 @@ public class TokenVerifier {
 
     private final RelayConfig.Auth config;
     private final VerifiedTokens verified;
+    private final InProcessTokens inProcess = new InProcessTokens();
     private volatile JwtConsumer consumer;
 
     @jakarta.inject.Inject
@@ -78,8 +79,15 @@ public class TokenVerifier {
         return built;
     }
 
-    /** The token's subscriber: from the cache of verified tokens while it lasts, else verified now. */
+    /**
+     * The token's subscriber: one this process issued to itself ({@link #issueInProcess}), else from
+     * the cache of verified tokens while it lasts, else verified now.
+     */
     public Subscriber verify(String token) {
+        Subscriber own = inProcess.get(token);
+        if (own != null) {
+            return own;
+        }
         Subscriber known = verified.get(token);
         if (known != null) {
             return known;
@@ -87,6 +95,19 @@ public class TokenVerifier {
         Subscriber subscriber = verifyNow(token);
         verified.put(token, subscriber);
         return subscriber;
+    }
+
+    /**
+     * A random bearer token for {@code subscriber}, accepted until {@link #revokeInProcess}: for
+     * clients inside this process (the start-up warm-up), whatever key verifies real tokens.
+     */
+    public String issueInProcess(Subscriber subscriber) {
+        return inProcess.issue(subscriber);
+    }
+
+    /** Every token {@link #issueInProcess} gave out is refused from now on. */
+    public void revokeInProcess() {
+        inProcess.revokeAll();
     }
 
     private Subscriber verifyNow(String token) {

@@ -65,7 +65,7 @@ final class VerifiedTokens {
         return entries.size();
     }
 
-    private static String digest(String token) {
+    static String digest(String token) {
         try {
             byte[] hash = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
             return Base64.getEncoder().encodeToString(hash);

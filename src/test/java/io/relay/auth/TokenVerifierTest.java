@@ -146,4 +146,15 @@ class TokenVerifierTest {
         TokenRejectedException e = assertThrows(TokenRejectedException.class, () -> verifier.verify(rsaSigned));
         assertTrue(e.getMessage().length() < 200);
     }
+
+    @Test
+    void acceptsTokensIssuedInProcessUntilTheyAreRevoked() {
+        Subscriber warmUp = new Subscriber("relay-warm-up-0", List.of(ChannelPattern.parse("relay.warm-up")), null);
+        String token = verifier.issueInProcess(warmUp);
+        assertEquals(warmUp, verifier.verify(token));
+        assertThrows(TokenRejectedException.class, () -> verifier.verify(token + "x"), "only the token itself");
+
+        verifier.revokeInProcess();
+        assertThrows(TokenRejectedException.class, () -> verifier.verify(token));
+    }
 }

@@ -117,6 +117,24 @@ class PackagedAppIT {
     }
 
     @Test
+    void warmsUpBeforeReportingReadyAsShippedAndNeverLogsItsCredentials() throws Exception {
+        // the defaults (warm-up on), smaller so the test is quick
+        RelayProcess relay = RelayProcess.start(Map.of("RELAY_PUBLISHER_KEYS", PUBLISHER_KEY, "RELAY_AUTH_HMAC_SECRET", SECRET,
+                "RELAY_WARM_UP_ENABLED", "true", "RELAY_WARM_UP_CONNECTIONS", "50", "RELAY_WARM_UP_PUBLISHES", "2000",
+                "RELAY_SHUTDOWN_DRAIN_DELAY", "0s"));
+        try (relay) {
+            relay.awaitReady();
+            String output = relay.output();
+            assertTrue(output.contains("warm-up done in"), output);
+            assertTrue(output.contains("50 WebSockets, ") && output.contains(" publishes accepted, 0 failed"), output);
+            relay.process().destroy();
+            relay.awaitExit();
+            assertFalse(relay.output().contains(PUBLISHER_KEY), "publisher key in the log");
+            assertFalse(relay.output().contains(SECRET), "HMAC secret in the log");
+        }
+    }
+
+    @Test
     void logsOneJsonObjectPerLineWhenAskedAndNeverASecret() throws Exception {
         RelayProcess relay = RelayProcess.start(Map.of("RELAY_PUBLISHER_KEYS", PUBLISHER_KEY,
                 "RELAY_AUTH_HMAC_SECRET", SECRET, "RELAY_LOG_JSON", "true", "RELAY_SHUTDOWN_DRAIN_DELAY", "0s"));
