@@ -1,19 +1,20 @@
 package io.relay.publish;
 
 import java.io.IOException;
+import java.io.StringWriter;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.core.StreamReadFeature;
 
 import io.relay.channel.ChannelName;
 import io.relay.channel.InvalidChannelException;
@@ -25,24 +26,18 @@ import io.relay.problem.ProblemException;
 /**
  * Reads a publish body into a {@link PublishRequest}, or says precisely what is wrong with it.
  * Duplicate keys, trailing content and unknown fields are refused, so a typo never publishes
- * something other than what was meant.
+ * something other than what was meant. One pass of Jackson's streaming parser: {@code data} is
+ * validated and copied compact into the JSON text the notification carries, with numbers exactly as
+ * sent (no parse tree, no conversion), so data goes out as it came in.
  */
 final class PublishParser {
 
     static final int MAX_CHANNELS = 100;
     static final int MAX_EVENT_LENGTH = 64;
-    private static final Set<String> FIELDS = Set.of("channel", "channels", "event", "data");
-    /** Numbers are read exactly (BigDecimal, trailing zeros kept), so data goes out as it came in. */
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .nodeFactory(com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true))
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build())
             .build();
-
-    static {
-        JSON.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build());
-    }
 
     private PublishParser() {
     }
@@ -51,75 +46,116 @@ final class PublishParser {
         if (body == null || body.length == 0) {
             throw invalid("the body is empty: send a JSON object with channel (or channels) and data");
         }
-        JsonNode root;
-        try {
-            root = JSON.readTree(body);
+        try (JsonParser json = JSON.createParser(body)) {
+            if (json.nextToken() != JsonToken.START_OBJECT) {
+                throw invalid("the body must be a JSON object");
+            }
+            Fields fields = new Fields();
+            for (JsonToken token = json.nextToken(); token != JsonToken.END_OBJECT; token = json.nextToken()) {
+                String name = json.currentName();
+                JsonToken value = json.nextToken();
+                switch (name) {
+                    case "channel" -> fields.channel = channelName(json, value, "channel");
+                    case "channels" -> fields.channels = channels(json, value);
+                    case "event" -> fields.event = event(json, value);
+                    case "data" -> fields.data = copy(json, body.length);
+                    default -> throw invalid("unknown field " + ClientText.quote(name) + ": the fields are channel, channels, event, data");
+                }
+            }
+            if (json.nextToken() != null) {
+                throw invalid("the body is not valid JSON: content after the object");
+            }
+            return fields.request();
         } catch (JsonProcessingException e) {
             throw invalid("the body is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw invalid("the body could not be read");
         }
-        if (root == null || !root.isObject()) {
-            throw invalid("the body must be a JSON object");
-        }
-        for (Iterator<String> names = root.fieldNames(); names.hasNext();) {
-            String name = names.next();
-            if (!FIELDS.contains(name)) {
-                throw invalid("unknown field " + ClientText.quote(name) + ": the fields are channel, channels, event, data");
-            }
-        }
-        List<ChannelName> channels = channels(root);
-        String event = event(root.get("event"));
-        JsonNode data = root.get("data");
-        if (data == null) {
-            throw invalid("data is required (any JSON value)");
-        }
-        return new PublishRequest(UUID.randomUUID().toString(), channels, event, data.toString());
     }
 
-    private static List<ChannelName> channels(JsonNode root) {
-        JsonNode channel = root.get("channel");
-        JsonNode channels = root.get("channels");
-        if (channel != null && channels != null) {
-            throw invalid("give channel or channels, not both");
+    /** What the body named, checked together once it has been read whole. */
+    private static final class Fields {
+        ChannelName channel;
+        List<ChannelName> channels;
+        String event;
+        String data;
+
+        PublishRequest request() {
+            if (channel != null && channels != null) {
+                throw invalid("give channel or channels, not both");
+            }
+            if (channel == null && channels == null) {
+                throw invalid("channel (a name) or channels (an array of 1 to 100 names) is required");
+            }
+            if (data == null) {
+                throw invalid("data is required (any JSON value)");
+            }
+            return new PublishRequest(UUID.randomUUID().toString(), channel != null ? List.of(channel) : channels, event, data);
         }
-        if (channel != null) {
-            return List.of(channelName(channel, "channel"));
-        }
-        if (channels == null) {
-            throw invalid("channel (a name) or channels (an array of 1 to 100 names) is required");
-        }
-        if (!channels.isArray() || channels.isEmpty() || channels.size() > MAX_CHANNELS) {
+    }
+
+    private static List<ChannelName> channels(JsonParser json, JsonToken value) throws IOException {
+        if (value != JsonToken.START_ARRAY) {
             throw invalid("channels must be an array of 1 to " + MAX_CHANNELS + " channel names");
         }
         Set<ChannelName> names = new LinkedHashSet<>();
-        for (JsonNode name : channels) {
-            if (!names.add(channelName(name, "channels"))) {
-                throw invalid("channels lists '" + name.textValue() + "' twice");
+        for (JsonToken element = json.nextToken(); element != JsonToken.END_ARRAY; element = json.nextToken()) {
+            ChannelName name = channelName(json, element, "channels");
+            if (!names.add(name)) {
+                throw invalid("channels lists '" + name.value() + "' twice");
             }
+            if (names.size() > MAX_CHANNELS) {
+                throw invalid("channels must be an array of 1 to " + MAX_CHANNELS + " channel names");
+            }
+        }
+        if (names.isEmpty()) {
+            throw invalid("channels must be an array of 1 to " + MAX_CHANNELS + " channel names");
         }
         return new ArrayList<>(names);
     }
 
-    private static ChannelName channelName(JsonNode node, String field) {
-        if (!node.isTextual()) {
+    private static ChannelName channelName(JsonParser json, JsonToken value, String field) throws IOException {
+        if (value != JsonToken.VALUE_STRING) {
             throw invalid(field + " must hold channel names as strings");
         }
         try {
-            return ChannelName.of(node.textValue());
+            return ChannelName.of(json.getText());
         } catch (InvalidChannelException e) {
             throw invalid(e.getMessage());
         }
     }
 
-    private static String event(JsonNode event) {
-        if (event == null || event.isNull()) {
+    private static String event(JsonParser json, JsonToken value) throws IOException {
+        if (value == JsonToken.VALUE_NULL) {
             return null;
         }
-        if (!event.isTextual() || event.textValue().isEmpty() || event.textValue().length() > MAX_EVENT_LENGTH) {
+        if (value != JsonToken.VALUE_STRING || json.getTextLength() == 0 || json.getText().length() > MAX_EVENT_LENGTH) {
             throw invalid("event must be a string of 1 to " + MAX_EVENT_LENGTH + " characters");
         }
-        return event.textValue();
+        return json.getText();
+    }
+
+    /** The value at the parser, whole, as compact JSON text; numbers as written, not converted. */
+    private static String copy(JsonParser json, int bodyLength) throws IOException {
+        StringWriter text = new StringWriter(Math.min(bodyLength, 1024));
+        try (JsonGenerator out = JSON.createGenerator(text)) {
+            int depth = 0;
+            do {
+                JsonToken token = json.currentToken();
+                switch (token) {
+                    case START_OBJECT, START_ARRAY -> depth++;
+                    case END_OBJECT, END_ARRAY -> depth--;
+                    default -> {
+                    }
+                }
+                if (token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT) {
+                    out.writeNumber(json.getText());
+                } else {
+                    out.copyCurrentEvent(json);
+                }
+            } while (depth > 0 && json.nextToken() != null);
+        }
+        return text.toString();
     }
 
     private static ProblemException invalid(String detail) {
