@@ -35,6 +35,8 @@ public class WarmUp {
     /** The JIT counts as done once it has compiled for at most {@link #COMPILER_IDLE_SHARE} of this long. */
     private static final Duration COMPILER_IDLE = Duration.ofSeconds(1);
     private static final double COMPILER_IDLE_SHARE = 0.05;
+    /** A round that compiled for more than this share of its time calls for another. */
+    private static final double ROUND_COMPILE_SHARE = 0.1;
     /** Rounds after the first make this fraction of relay.warm-up.publishes. */
     private static final int NEXT_ROUND_DIVISOR = 4;
     private static final long COMPILER_POLL_MILLIS = 100;
@@ -106,7 +108,6 @@ public class WarmUp {
                 shutdown::isShuttingDown);
         try {
             int rounds = 0;
-            boolean idle = false;
             try {
                 load.connect(config.connections());
                 // While C2 works through the first round's queue it raises its thresholds, so some
@@ -114,21 +115,21 @@ public class WarmUp {
                 // until one leaves the compilers nearly idle.
                 int publishes = config.publishes();
                 boolean compiledInRound = true;
-                while (compiledInRound && Instant.now().isBefore(deadline) && !shutdown.isShuttingDown()) {
+                while (compiledInRound && !load.over()) {
                     long roundStart = System.nanoTime();
                     long compiledBefore = compilationMillis();
                     load.publish(publishes);
                     load.awaitDeliveries();
-                    idle = awaitCompilerIdle(deadline);
+                    awaitCompilerIdle(deadline);
                     rounds++;
                     long roundMillis = (System.nanoTime() - roundStart) / 1_000_000;
-                    compiledInRound = compilationMillis() - compiledBefore > roundMillis * COMPILER_IDLE_SHARE * 2;
+                    compiledInRound = compilationMillis() - compiledBefore > roundMillis * ROUND_COMPILE_SHARE;
                     publishes = Math.max(1, config.publishes() / NEXT_ROUND_DIVISOR);
                 }
             } finally {
                 load.close();
             }
-            idle = awaitCompilerIdle(deadline);
+            boolean idle = awaitCompilerIdle(deadline);
             LOG.infof("warm-up done in %.1f s: %d WebSockets, %d publishes accepted, %d failed, %d frames received, %d rounds; %s",
                     (System.nanoTime() - started) / 1e9, load.connections(), load.accepted(), load.failed(),
                     load.framesReceived(), rounds, idle ? "the JIT is idle" : "the JIT was still compiling at relay.warm-up.max-duration");

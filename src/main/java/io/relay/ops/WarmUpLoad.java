@@ -100,7 +100,7 @@ final class WarmUpLoad implements AutoCloseable {
     void publish(int count) throws InterruptedException {
         Semaphore slots = new Semaphore(IN_FLIGHT);
         int users = Math.max(1, sockets.size());
-        for (int n = 0; n < count && !over() && failed.get() < MAX_FAILURES; n++) {
+        for (int n = 0; n < count && !over(); n++) {
             if (n % BROADCAST_EVERY == 0 && !send(BROADCAST, n, slots, broadcastsAccepted)) {
                 break;
             }
@@ -177,8 +177,9 @@ final class WarmUpLoad implements AutoCloseable {
         return framesReceived.get();
     }
 
-    private boolean over() {
-        return stopped.getAsBoolean() || !Instant.now().isBefore(deadline);
+    /** Past the deadline, the replica shutting down, or the engine refusing publishes: no more rounds. */
+    boolean over() {
+        return stopped.getAsBoolean() || !Instant.now().isBefore(deadline) || failed.get() >= MAX_FAILURES;
     }
 
     private long remainingMillis() {

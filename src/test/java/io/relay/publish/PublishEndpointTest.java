@@ -21,6 +21,7 @@ import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -124,15 +125,7 @@ class PublishEndpointTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "", "not json", "{\"channel\":\"x\",\"data\":1", "[]", "\"string\"", "{\"channel\":\"x\"}",
-            "{\"data\":1}", "{\"channel\":\"bad name\",\"data\":1}", "{\"channel\":\"\",\"data\":1}",
-            "{\"channel\":7,\"data\":1}", "{\"channel\":\"x\",\"channels\":[\"y\"],\"data\":1}",
-            "{\"channels\":[],\"data\":1}", "{\"channels\":\"x\",\"data\":1}", "{\"channels\":[\"x\",\"x\"],\"data\":1}",
-            "{\"channels\":[\"x\",5],\"data\":1}", "{\"channel\":\"x\",\"data\":1,\"event\":\"\"}",
-            "{\"channel\":\"x\",\"data\":1,\"event\":7}", "{\"channel\":\"x\",\"data\":1,\"chanel\":\"y\"}",
-            "{\"channel\":\"x\",\"data\":1,\"data\":2}", "{\"channel\":\"x\",\"data\":1} trailing"
-    })
+    @MethodSource("io.relay.publish.PublishParserTest#invalidBodies")
     void refusesInvalidBodies(String body) {
         problem(publisher().body(body).post(URL).then(), 400);
     }
