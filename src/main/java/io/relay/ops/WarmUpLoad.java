@@ -42,6 +42,12 @@ final class WarmUpLoad implements AutoCloseable {
     static final String USER_PREFIX = "relay-warm-up-";
     /** One broadcast per this many per-user publishes. */
     static final int BROADCAST_EVERY = 20;
+    /**
+     * Per-user publishes go to the first this many connections' channels: channels keep their last
+     * notifications (relay.history.size each), so fewer channels keep less of the warm-up, in the
+     * memory engine's heap or in Redis, and the publish path is the same for any channel.
+     */
+    static final int PER_USER_CHANNELS = 10;
     /** Publishes in flight, as a busy publisher has; more only queues on the one replica. */
     private static final int IN_FLIGHT = 16;
     private static final int HANDSHAKES_IN_FLIGHT = 64;
@@ -96,10 +102,10 @@ final class WarmUpLoad implements AutoCloseable {
         slots.tryAcquire(HANDSHAKES_IN_FLIGHT, remainingMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** {@code count} per-user publishes over the open connections' channels, with a broadcast every {@link #BROADCAST_EVERY}. */
+    /** {@code count} per-user publishes over the first connections' channels, with a broadcast every {@link #BROADCAST_EVERY}. */
     void publish(int count) throws InterruptedException {
         Semaphore slots = new Semaphore(IN_FLIGHT);
-        int users = Math.max(1, sockets.size());
+        int users = Math.max(1, Math.min(sockets.size(), PER_USER_CHANNELS));
         for (int n = 0; n < count && !over(); n++) {
             if (n % BROADCAST_EVERY == 0 && !send(BROADCAST, n, slots, broadcastsAccepted)) {
                 break;
