@@ -25,8 +25,16 @@ public class PublisherKeys {
     }
 
     public PublisherKeys(List<String> keys) {
-        this.digests = keys.stream()
-                .map(String::strip).filter(k -> !k.isEmpty()).map(PublisherKeys::sha256).toList();
+        this.digests = usable(keys).stream().map(PublisherKeys::sha256).toList();
+    }
+
+    /** The configured keys as a publisher presents them: trimmed, blank entries dropped. */
+    public static List<String> configured(RelayConfig config) {
+        return usable(config.publisherKeys().orElse(List.of()));
+    }
+
+    private static List<String> usable(List<String> keys) {
+        return keys.stream().map(String::strip).filter(k -> !k.isEmpty()).toList();
     }
 
     /**

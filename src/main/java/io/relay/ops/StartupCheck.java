@@ -17,6 +17,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.configuration.ConfigUtils;
 import io.relay.RelayConfig;
 import io.relay.demo.DevTokens;
+import io.relay.auth.PublisherKeys;
 import io.relay.auth.TokenVerifier;
 
 /**
@@ -73,8 +74,7 @@ public class StartupCheck {
 
     List<String> problems(boolean dev) {
         List<String> problems = new ArrayList<>();
-        List<String> keys = config.publisherKeys().orElse(List.of()).stream().map(String::strip)
-                .filter(k -> !k.isEmpty()).toList();
+        List<String> keys = PublisherKeys.configured(config);
         if (keys.isEmpty()) {
             problems.add("relay.publisher-keys (env RELAY_PUBLISHER_KEYS) is not set: Relay will not start without a publisher key");
         } else if (!dev && keys.contains(DEV_PUBLISHER_KEY)) {

@@ -4,7 +4,6 @@ import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.event.ObservesAsync;
@@ -17,14 +16,15 @@ import io.quarkus.value.registry.ValueRegistry;
 import io.quarkus.vertx.http.HttpServer;
 import io.quarkus.vertx.http.HttpServerStart;
 import io.relay.RelayConfig;
+import io.relay.auth.PublisherKeys;
 import io.relay.auth.TokenVerifier;
 import io.vertx.core.Vertx;
 
 /**
  * The start-up warm-up: once the HTTP server listens, and before readiness reports UP, the replica
  * sends itself real traffic ({@link WarmUpLoad}) in rounds, each followed by a wait for the JIT
- * compilers to go nearly idle, until a round leaves them nearly idle. A JVM's first minute otherwise goes to compiling the paths that serve clients,
- * on the cores that serve them: measured, a cold replica spends about twice the CPU per delivery of
+ * compilers to go nearly idle, until a round leaves them nearly idle. A JVM's first minute otherwise
+ * goes to compiling the paths that serve clients, on the cores that serve them: measured, a cold replica spends about twice the CPU per delivery of
  * a warm one (docs/performance.md), and that is the replica a rollout sends traffic to. Bounded by
  * {@code relay.warm-up.max-duration}: the replica reports ready then, warm or not.
  */
@@ -54,8 +54,7 @@ public class WarmUp {
             @ConfigProperty(name = "quarkus.http.insecure-requests", defaultValue = "enabled") String insecureRequests,
             @ConfigProperty(name = "quarkus.http.host-enabled", defaultValue = "true") boolean hostEnabled) {
         this.config = config.warmUp();
-        this.publisherKey = config.publisherKeys().orElse(List.of()).stream().map(String::strip).filter(k -> !k.isEmpty())
-                .findFirst().orElse("");
+        this.publisherKey = PublisherKeys.configured(config).stream().findFirst().orElse("");
         this.verifier = verifier;
         this.startupCheck = startupCheck;
         this.shutdown = shutdown;
