@@ -107,6 +107,7 @@ public class WarmUp {
                 shutdown::isShuttingDown);
         try {
             int rounds = 0;
+            boolean idle = false;
             try {
                 load.connect(config.connections());
                 // While C2 works through the first round's queue it raises its thresholds, so some
@@ -119,7 +120,7 @@ public class WarmUp {
                     long compiledBefore = compilationMillis();
                     load.publish(publishes);
                     load.awaitDeliveries();
-                    awaitCompilerIdle(deadline);
+                    idle = awaitCompilerIdle(deadline);
                     rounds++;
                     long roundMillis = (System.nanoTime() - roundStart) / 1_000_000;
                     compiledInRound = compilationMillis() - compiledBefore > roundMillis * ROUND_COMPILE_SHARE;
@@ -128,7 +129,6 @@ public class WarmUp {
             } finally {
                 load.close();
             }
-            boolean idle = awaitCompilerIdle(deadline);
             LOG.infof("warm-up done in %.1f s: %d WebSockets, %d publishes accepted, %d failed, %d frames received, %d rounds; %s",
                     (System.nanoTime() - started) / 1e9, load.connections(), load.accepted(), load.failed(),
                     load.framesReceived(), rounds, idle ? "the JIT is idle" : "the JIT was still compiling at relay.warm-up.max-duration");
