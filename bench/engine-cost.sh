@@ -4,6 +4,9 @@
 # relays' CPU per delivery of each with their ratio, per round and as medians. Writes nothing to the
 # docs. Settings reach the relays through the environment, e.g. the experiment in
 # docs/performance.md: QUARKUS_VERTX_EVENT_LOOPS_POOL_SIZE=1 bench/engine-cost.sh c
+# REPLICAS=N runs N replicas of each engine (default: two on Redis, one on the memory engine), and
+# BALANCER=channel balances by channel, so that N memory-engine replicas deliver everything too
+# (bench/scenarios.sh): REPLICAS=1 bench/engine-cost.sh c, BALANCER=channel REPLICAS=2 bench/engine-cost.sh c
 # Usage, from the project root: bench/engine-cost.sh a|b|c [rounds=2]
 set -euo pipefail
 S="${1:?scenario a, b or c}"; ROUNDS="${2:-2}"

@@ -7,8 +7,11 @@
 # without, the profile is of a cold JVM, as ../shared/wsbench/compare.sh measures it.
 # With ENGINE=redis, the two replicas on Redis of bench/run-all.sh are profiled instead (both, one
 # flame-graph input each, and their hottest frames together); with ENGINE=balanced, the memory
-# engine behind the same balancer. bench/profile-diff.py compares two profiles activity by activity.
-# Usage, from the project root: [ENGINE=redis|balanced] [EVENT=cpu] bench/profile.sh a|b|c|latency [warm]
+# engine behind the same balancer (REPLICAS and BALANCER as in bench/scenarios.sh set how many
+# replicas and how they are balanced). bench/profile-diff.py compares two profiles activity by activity.
+# With EVENT=count, perf stat counts instead, over the same window: CPU, context switches and system
+# calls per delivery of the relays (and of redis-server).
+# Usage, from the project root: [ENGINE=redis|balanced] [EVENT=cpu|count] bench/profile.sh a|b|c|latency [warm]
 # async-profiler comes from Maven Central (tools.profiler:async-profiler), fetched once by the wrapper.
 set -euo pipefail
 S="${1:?scenario a, b, c or latency}"; WARM="${2:-}"
@@ -35,21 +38,42 @@ else
   trap 'kill $PIDS 2>/dev/null' EXIT
   wait_ready $PORT
 fi
-if [ "$WARM" = warm ]; then  # as bench/run-all.sh: each Redis replica gets a memory-engine relay's warm-up
-  warm_up "$S" "$( [ "${ENGINE:-memory}" = redis ] && echo 2 || echo 1 )" "$PIDS" "$OUT" $PORTS
+if [ "$WARM" = warm ]; then  # as bench/run-all.sh: each replica behind the balancer gets a lone relay's warm-up
+  warm_up "$S" "${REPLICA_COUNT:-1}" "$PIDS" "$OUT" $PORTS
 fi
 wsbench_run "$S" relay $PORT "$PIDS" "relay-$S" > "$OUT/wsbench.json" 2> "$OUT/wsbench.log" &
 GEN=$!
 until grep -q 'warm-up:' "$OUT/wsbench.log" 2>/dev/null || ! kill -0 "$GEN" 2>/dev/null; do sleep 0.2; done
-for pid in ${PIDS//,/ }; do
-  java "$ROOT/bench/ProfilerControl.java" "$pid" "$LIB" start,event=${EVENT:-itimer},interval=${INTERVAL:-1ms}
-done
+if [ "${EVENT:-}" = count ]; then  # kernel counters instead of a profile, one perf stat per role
+  COUNTED=("relays:$PIDS"); [ "${ENGINE:-memory}" = redis ] && COUNTED+=("redis:$REDIS_PID")
+  for c in "${COUNTED[@]}"; do
+    perf stat -x, -e task-clock,context-switches,raw_syscalls:sys_enter -p "${c#*:}" -o "$OUT/count-${c%%:*}.csv" &
+  done
+else
+  for pid in ${PIDS//,/ }; do
+    java "$ROOT/bench/ProfilerControl.java" "$pid" "$LIB" start,event=${EVENT:-itimer},interval=${INTERVAL:-1ms}
+  done
+fi
 # stop at the end of publishing (the attach takes about half a second), before the drain and the closes
 until grep -q 'published [0-9]* ok' "$OUT/wsbench.log" 2>/dev/null || ! kill -0 "$GEN" 2>/dev/null; do sleep 0.1; done
-for pid in ${PIDS//,/ }; do
-  java "$ROOT/bench/ProfilerControl.java" "$pid" "$LIB" "stop,collapsed,file=$OUT/profile-$pid.collapsed"
-done
-wait "$GEN" || true
-cat "$OUT"/profile-*.collapsed > "$OUT/profile.collapsed"
-python3 "$ROOT/bench/hot-frames.py" "$OUT/profile.collapsed"
+if [ "${EVENT:-}" = count ]; then
+  pkill -INT -x perf; wait "$GEN" || true; sleep 0.5
+  python3 - "$OUT/wsbench.json" "$OUT"/count-*.csv <<'PY'
+import csv, json, sys
+deliveries = json.load(open(sys.argv[1]))["deliveries"]
+for path in sys.argv[2:]:
+    role = path.rsplit("count-", 1)[1][:-4]
+    rows = {r[2]: float(r[0]) for r in csv.reader(l for l in open(path) if l[0].isdigit())}
+    print(f"{role}, per delivery: CPU {rows['task-clock'] * 1000 / deliveries:.1f} us (counted), "
+          f"context switches {rows['context-switches'] / deliveries:.2f}, "
+          f"system calls {rows['raw_syscalls:sys_enter'] / deliveries:.2f}")
+PY
+else
+  for pid in ${PIDS//,/ }; do
+    java "$ROOT/bench/ProfilerControl.java" "$pid" "$LIB" "stop,collapsed,file=$OUT/profile-$pid.collapsed"
+  done
+  wait "$GEN" || true
+  cat "$OUT"/profile-*.collapsed > "$OUT/profile.collapsed"
+  python3 "$ROOT/bench/hot-frames.py" "$OUT/profile.collapsed"
+fi
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("cpu us/delivery (with the profiler on):", d["peer"]["cpu_us_per_delivery"], "missing", d["missing"], "dup", d["duplicates"])' "$OUT/wsbench.json"

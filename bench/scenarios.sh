@@ -60,10 +60,11 @@ wait_closed() {
 wsbench_run() {
   local s=$1 service=$2 port=$3 pids=$4 label=$5 target
   if [ "$service" = relay ]; then
-    local channel='bench:all'; per_user "$s" && channel='bench:u{i}'
+    local channel='bench:all' query=''; per_user "$s" && channel='bench:u{i}'
+    [ "${BALANCER:-}" = channel ] && query='?channel={channel}'
     target=(--sub-url "ws://127.0.0.1:$port/ws?channel={channel}" --header 'Authorization: Bearer {jwt}'
       --jwt-secret "$SECRET" --jwt-channels 'bench:*' --channel-name "$channel"
-      --pub-url "http://127.0.0.1:$port/api/v1/notifications" --pub-header "Authorization: Bearer $PUBKEY"
+      --pub-url "http://127.0.0.1:$port/api/v1/notifications$query" --pub-header "Authorization: Bearer $PUBKEY"
       --body '{"channel":"{channel}","event":"bench","data":{"t":{t},"n":{n},"pad":"{pad}"}}')
   else
     local channel='bcast'; per_user "$s" && channel='u{i}'
@@ -87,9 +88,12 @@ nchan_start() {
 nchan_stop() { ../shared/wsbench/peers/nchan/stop.sh >/dev/null 2>&1; }
 
 # balancer_start DIR PORT...: an nginx TCP (stream) proxy on RELAY_PORT that spreads connections
-# round-robin over the relays on PORT..., as a Kubernetes Service does. nginx runs on core 1 with
-# the generator and is not counted; 3 workers with reuseport, because each proxied connection costs
-# nginx two of the 20,000 files a process may hold here. Sets LB_PID.
+# round-robin over the relays on PORT..., as a Kubernetes Service does. With BALANCER=channel, an
+# HTTP proxy instead that sends every request to the relay its channel query parameter hashes to
+# (wsbench_run then puts the channel in the publish URL too): a channel's subscribers and publishes
+# meet on one replica, as a per-user channel's would behind an ingress that hashes by user. nginx
+# runs on core 1 with the generator and is not counted; 3 workers with reuseport, because each
+# proxied connection costs nginx two of the 20,000 files a process may hold here. Sets LB_PID.
 balancer_start() {
   local dir=$1 servers="" port; shift
   for port in "$@"; do servers="$servers server 127.0.0.1:$port;"; done
@@ -101,55 +105,75 @@ worker_rlimit_nofile 20000;
 pid $dir/nginx.pid;
 error_log $dir/nginx-error.log;
 events { worker_connections 100000; }
-stream { upstream relay { $servers } server { listen 127.0.0.1:$RELAY_PORT reuseport; proxy_pass relay; } }
 CONF
+  if [ "${BALANCER:-}" = channel ]; then  # HTTP proxy, each request to the replica its channel hashes to
+    cat >> "$dir/nginx.conf" <<CONF
+http {
+  access_log off;
+  upstream relay { hash \$arg_channel consistent; $servers keepalive 64; }
+  map \$http_upgrade \$connection_upgrade { default upgrade; '' ''; }
+  server {
+    listen 127.0.0.1:$RELAY_PORT reuseport;
+    location / {
+      proxy_pass http://relay; proxy_http_version 1.1; proxy_buffering off; proxy_read_timeout 600s;
+      proxy_set_header Host \$host; proxy_set_header Upgrade \$http_upgrade; proxy_set_header Connection \$connection_upgrade;
+    }
+  }
+}
+CONF
+  else
+    echo "stream { upstream relay { $servers } server { listen 127.0.0.1:$RELAY_PORT reuseport; proxy_pass relay; } }" >> "$dir/nginx.conf"
+  fi
   taskset -c 1 nginx -c "$dir/nginx.conf" -g 'daemon off;' &
   LB_PID=$!
   wait_ready $RELAY_PORT
 }
 
-# redis_start DIR / redis_stop: one redis-server (no persistence) and two relay replicas on it, all
-# on core 0, behind the balancer. Sets REPLICA_PIDS (comma-separated), REPLICA_PORTS and REDIS_PID.
+# replicas_start DIR COUNT [ENV...]: COUNT relays on ports 18093 and up, on core 0, each with ENV,
+# behind the balancer. Sets REPLICA_PIDS (comma-separated), REPLICA_PORTS and REPLICA_COUNT.
+replicas_start() {
+  local dir=$1 count=$2 n port pids=() ports=(); shift 2
+  for n in $(seq 1 "$count"); do
+    port=$((18092 + n))
+    relay_start $port "" "$@" > "$dir/replica-$n.log" 2>&1 &
+    pids+=($!); ports+=($port)
+  done
+  REPLICA_PIDS="$(IFS=,; echo "${pids[*]}")"; REPLICA_PORTS="${ports[*]}"; REPLICA_COUNT=$count
+  for port in "${ports[@]}"; do wait_ready "$port"; done
+  balancer_start "$dir" $REPLICA_PORTS
+}
+replicas_stop() {
+  kill "$LB_PID" ${REPLICA_PIDS//,/ } 2>/dev/null; wait "$LB_PID" ${REPLICA_PIDS//,/ } 2>/dev/null || true
+}
+
+# redis_start DIR / redis_stop: one redis-server (no persistence) and REPLICAS (default two) relay
+# replicas on it, all on core 0, behind the balancer; replicas_start's variables and REDIS_PID.
 redis_start() {
   local dir=$1 rport=16379
   taskset -c 0 redis-server --port $rport --bind 127.0.0.1 --save '' --appendonly no > "$dir/redis.log" 2>&1 &
   REDIS_PID=$!
   for _ in $(seq 1 50); do redis-cli -p $rport ping >/dev/null 2>&1 && break; sleep 0.1; done
-  relay_start 18093 "" RELAY_ENGINE=redis QUARKUS_REDIS_HOSTS=redis://127.0.0.1:$rport > "$dir/replica-a.log" 2>&1 &
-  local a=$!
-  relay_start 18094 "" RELAY_ENGINE=redis QUARKUS_REDIS_HOSTS=redis://127.0.0.1:$rport > "$dir/replica-b.log" 2>&1 &
-  local b=$!
-  REPLICA_PIDS="$a,$b"; REPLICA_PORTS="18093 18094"
-  wait_ready 18093 && wait_ready 18094
-  balancer_start "$dir" $REPLICA_PORTS
+  replicas_start "$dir" "${REPLICAS:-2}" RELAY_ENGINE=redis QUARKUS_REDIS_HOSTS=redis://127.0.0.1:$rport
 }
 redis_stop() {
-  kill "$LB_PID" ${REPLICA_PIDS//,/ } 2>/dev/null; wait "$LB_PID" ${REPLICA_PIDS//,/ } 2>/dev/null || true
+  replicas_stop
   kill "$REDIS_PID" 2>/dev/null; wait "$REDIS_PID" 2>/dev/null || true
 }
 
-# balanced_start DIR / balanced_stop: one relay on the memory engine behind the same balancer, to
-# tell what the Redis engine costs from what the proxy in front of it costs. Sets REPLICA_PIDS and
-# REPLICA_PORTS like redis_start.
-balanced_start() {
-  local dir=$1
-  relay_start 18093 "" > "$dir/relay.log" 2>&1 &
-  REPLICA_PIDS=$!; REPLICA_PORTS=18093
-  wait_ready 18093
-  balancer_start "$dir" $REPLICA_PORTS
-}
-balanced_stop() {
-  kill "$LB_PID" "$REPLICA_PIDS" 2>/dev/null; wait "$LB_PID" "$REPLICA_PIDS" 2>/dev/null || true
-}
+# balanced_start DIR / balanced_stop: REPLICAS (default one) relays on the memory engine behind the
+# same balancer, to tell what the Redis engine costs from what the proxy in front of it costs. More
+# than one deliver everything only with BALANCER=channel (each replica has its channels alone).
+balanced_start() { replicas_start "$1" "${REPLICAS:-1}"; }
+balanced_stop() { replicas_stop; }
 
-# redis_run SCENARIO I DIR: one measured run on two fresh, warmed replicas on Redis; the summary in
+# redis_run SCENARIO I DIR: one measured run on fresh, warmed replicas on Redis; the summary in
 # DIR/I.json, Redis's own CPU (clock ticks, from the end of the warm-up messages) in DIR/I.redis-ticks.
 redis_run() {
   local s=$1 i=$2 dir=$3 gen before; mkdir -p "$dir"
   redis_start "$dir"
-  # the balancer halves each replica's share: each warm-up run twice gives each replica the warm-up
-  # a memory-engine relay gets
-  warm_up "$s" 2 "$REPLICA_PIDS" "$dir" $REPLICA_PORTS
+  # the balancer splits each run over the replicas: each warm-up run once per replica gives each
+  # replica the warm-up a lone relay gets
+  warm_up "$s" "$REPLICA_COUNT" "$REPLICA_PIDS" "$dir" $REPLICA_PORTS
   wsbench_run "$s" relay "$RELAY_PORT" "$REPLICA_PIDS" "redis-$s" > "$dir/$i.json" 2> "$dir/$i.log" &
   gen=$!
   until grep -q 'warm-up:' "$dir/$i.log" 2>/dev/null || ! kill -0 "$gen" 2>/dev/null; do sleep 0.1; done
@@ -159,12 +183,12 @@ redis_run() {
   redis_stop
 }
 
-# balanced_run SCENARIO I DIR: one measured run on a fresh, warmed memory-engine relay behind the
+# balanced_run SCENARIO I DIR: one measured run on fresh, warmed memory-engine relays behind the
 # same balancer; the summary in DIR/I.json.
 balanced_run() {
   local s=$1 i=$2 dir=$3; mkdir -p "$dir"
   balanced_start "$dir"
-  warm_up "$s" 1 "$REPLICA_PIDS" "$dir" $REPLICA_PORTS
+  warm_up "$s" "$REPLICA_COUNT" "$REPLICA_PIDS" "$dir" $REPLICA_PORTS
   wsbench_run "$s" relay "$RELAY_PORT" "$REPLICA_PIDS" "balanced-$s" > "$dir/$i.json" 2> "$dir/$i.log"
   balanced_stop
 }
