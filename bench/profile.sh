@@ -45,6 +45,7 @@ wsbench_run "$S" relay $PORT "$PIDS" "relay-$S" > "$OUT/wsbench.json" 2> "$OUT/w
 GEN=$!
 until grep -q 'warm-up:' "$OUT/wsbench.log" 2>/dev/null || ! kill -0 "$GEN" 2>/dev/null; do sleep 0.2; done
 if [ "${EVENT:-}" = count ]; then  # kernel counters instead of a profile, one perf stat per role
+  command -v perf >/dev/null || apt-get install -y -qq linux-perf >/dev/null
   COUNTED=("relays:$PIDS"); [ "${ENGINE:-memory}" = redis ] && COUNTED+=("redis:$REDIS_PID")
   for c in "${COUNTED[@]}"; do
     perf stat -x, -e task-clock,context-switches,raw_syscalls:sys_enter -p "${c#*:}" -o "$OUT/count-${c%%:*}.csv" &
