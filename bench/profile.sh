@@ -46,9 +46,10 @@ GEN=$!
 until grep -q 'warm-up:' "$OUT/wsbench.log" 2>/dev/null || ! kill -0 "$GEN" 2>/dev/null; do sleep 0.2; done
 if [ "${EVENT:-}" = count ]; then  # kernel counters instead of a profile, one perf stat per role
   command -v perf >/dev/null || apt-get install -y -qq linux-perf >/dev/null
-  COUNTED=("relays:$PIDS"); [ "${ENGINE:-memory}" = redis ] && COUNTED+=("redis:$REDIS_PID")
+  COUNTED=("relays:$PIDS"); PERFS=(); [ "${ENGINE:-memory}" = redis ] && COUNTED+=("redis:$REDIS_PID")
   for c in "${COUNTED[@]}"; do
     perf stat -x, -e task-clock,context-switches,raw_syscalls:sys_enter -p "${c#*:}" -o "$OUT/count-${c%%:*}.csv" &
+    PERFS+=($!)
   done
 else
   for pid in ${PIDS//,/ }; do
@@ -58,7 +59,7 @@ fi
 # stop at the end of publishing (the attach takes about half a second), before the drain and the closes
 until grep -q 'published [0-9]* ok' "$OUT/wsbench.log" 2>/dev/null || ! kill -0 "$GEN" 2>/dev/null; do sleep 0.1; done
 if [ "${EVENT:-}" = count ]; then
-  pkill -INT -x perf; wait "$GEN" || true; sleep 0.5
+  kill -INT "${PERFS[@]}"; wait "${PERFS[@]}" "$GEN" || true
   python3 - "$OUT/wsbench.json" "$OUT"/count-*.csv <<'PY'
 import csv, json, sys
 deliveries = json.load(open(sys.argv[1]))["deliveries"]
