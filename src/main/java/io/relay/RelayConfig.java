@@ -200,7 +200,7 @@ public interface RelayConfig {
     }
 
     interface Log {
-        /** {@code relay.log.json}: the console writes one JSON object per line instead of text. */
+        /** {@code relay.log.json}: the console writes one JSON object per line instead of text (quarkus-logging-json). */
         @WithDefault("false")
         boolean json();
     }
