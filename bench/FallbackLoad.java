@@ -297,7 +297,7 @@ public class FallbackLoad {
         });
     }
 
-    /** The channel's latest offset, read from the cursor a poll answers (its encoding is in the README). */
+    /** The channel's latest offset, read from the cursor a poll answers (its encoding is in docs/protocol.md). */
     static long currentOffset() throws Exception {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url + "/api/v1/notifications?channel="
                 + channel)).header("Authorization", "Bearer " + token("bench-probe")).build(), HttpResponse.BodyHandlers.ofString());

@@ -33,7 +33,7 @@ export function crc32(text) {
   return (~crc >>> 0).toString(16).padStart(8, '0');
 }
 
-/** The cursor for {channel: {epoch, offset}}, encoded as the README says. */
+/** The cursor for {channel: {epoch, offset}}, encoded as docs/protocol.md says. */
 export function encodeCursor(positions) {
   const text = 'v1\n' + Object.entries(positions).map(([channel, p]) => `${channel} ${p.epoch} ${p.offset}\n`).join('');
   const ascii = text + crc32(text);

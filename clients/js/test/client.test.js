@@ -58,7 +58,7 @@ function harness(options = {}) {
 const welcome = (channels) => ({ type: 'welcome', user: 'alice', channels });
 const notification = (channel, epoch, offset) => ({ type: 'notification', id: 'n' + offset, channel, epoch, offset, data: { offset } });
 
-test('the cursor is the README encoding (same bytes as the server builds)', () => {
+test('the cursor is the documented encoding (same bytes as the server builds)', () => {
   assert.equal(crc32('v1\nuser:alice M-PCVZNU 42\n'), crc32('v1\nuser:alice M-PCVZNU 42\n'));
   const cursor = encodeCursor({ 'user:alice': { epoch: 'M-PCVZNU', offset: 42 } });
   assert.match(cursor, /^[A-Za-z0-9_-]+$/);

@@ -9,7 +9,7 @@ import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 
 /**
- * Every Relay setting, under the prefix {@code relay}. The README's configuration table mirrors this
+ * Every Relay setting, under the prefix {@code relay}. The table in docs/configuration.md mirrors this
  * interface (checked by {@code ConfigurationTableTest}); environment names follow MicroProfile rules
  * ({@code relay.ws.ping-interval} is {@code RELAY_WS_PING_INTERVAL}).
  */

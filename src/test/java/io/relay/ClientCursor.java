@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.zip.CRC32;
 
-/** Builds a cursor the way the README tells client libraries to, independently of the server's code. */
+/** Builds a cursor the way docs/protocol.md tells client libraries to, independently of the server's code. */
 public final class ClientCursor {
 
     private ClientCursor() {

@@ -13,15 +13,15 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 
-/** The README's configuration table lists exactly the settings of {@link RelayConfig}, with their env names and defaults. */
+/** The configuration table in docs/configuration.md lists exactly the settings of {@link RelayConfig}, with their env names and defaults. */
 class ConfigurationTableTest {
 
     private static final Pattern ROW = Pattern.compile("^\\| `(relay\\.[a-z.-]+)` \\| `([A-Z_]+)` \\| (.+?) \\|", Pattern.MULTILINE);
 
     @Test
-    void readmeTableMatchesRelayConfig() throws IOException {
+    void configurationTableMatchesRelayConfig() throws IOException {
         Map<String, String> documented = new TreeMap<>();
-        Matcher row = ROW.matcher(Files.readString(Path.of("README.md")));
+        Matcher row = ROW.matcher(Files.readString(Path.of("docs/configuration.md")));
         while (row.find()) {
             String property = row.group(1);
             assertEquals(RelaySettings.envName(property), row.group(2), "env name of " + property);

@@ -12,7 +12,7 @@ import java.util.zip.CRC32;
  * what polling, long-polling and SSE hand out and what every transport (including {@code /ws})
  * accepts, so a client can move between transports without a gap.
  *
- * <p>Encoding (version 1), documented in the README so client libraries can build one from the
+ * <p>Encoding (version 1), documented in docs/protocol.md so client libraries can build one from the
  * notifications they received: the base64url text, without padding, of the ASCII lines
  * <pre>
  * v1

@@ -17,7 +17,7 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 
 /**
- * Relay's own metrics, exposed at {@code /q/metrics} (names listed in the README). Meters are
+ * Relay's own metrics, exposed at {@code /q/metrics} (names listed in docs/operations.md). Meters are
  * created once here so the hot paths only increment.
  */
 @Singleton

@@ -172,14 +172,14 @@ class ManifestsTest {
     void theDashboardChartsOnlyDocumentedMetricsThatTheServiceExposes() throws IOException {
         String dashboard = Files.readString(DEPLOY.resolve("grafana-dashboard.json"));
         new ObjectMapper().readTree(dashboard);
-        String readme = Files.readString(Path.of("README.md"));
+        String operations = Files.readString(Path.of("docs/operations.md"));
         String exposed = given().get("/q/metrics").then().statusCode(200).extract().asString();
         java.util.regex.Matcher metric = java.util.regex.Pattern.compile("relay_[a-z_]+").matcher(dashboard);
         int charted = 0;
         while (metric.find()) {
             String name = metric.group().replaceAll("_(bucket|count|sum)$", "");
-            assertTrue(readme.contains("`" + name + "`") || readme.contains("`" + name + "{"), name + " is not in the README");
-            assertTrue(exposed.contains(name) || readme.contains("`" + name + "{"), name + " is not exposed");
+            assertTrue(operations.contains("`" + name + "`") || operations.contains("`" + name + "{"), name + " is not in docs/operations.md");
+            assertTrue(exposed.contains(name) || operations.contains("`" + name + "{"), name + " is not exposed");
             charted++;
         }
         assertTrue(charted >= 8);
