@@ -3,13 +3,15 @@
 //   node clients/js/e2e/demo.mjs [screenshot.png]      (from the project root, after ./mvnw package)
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { mkdirSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { chromium } from 'playwright-core';
 
 const screenshot = process.argv[2] ?? 'target/e2e/demo.png';
 const jar = 'target/quarkus-app/quarkus-run.jar';
 const timeout = 20000;
+const version = /<version>([^<]+)<\/version>/.exec(readFileSync('pom.xml', 'utf8'))[1];
 
 function freePort() {
   return new Promise((resolve) => {
@@ -114,6 +116,46 @@ try {
   await scenario('WebSocket and SSE refused: the same page falls back to long-polling', async () => {
     const page = await openDemo(browser, port, 'carol', 'long-poll');
     await expectNotification(page, port, 'carol', 'over long-poll');
+  });
+  await stopRelay(relay);
+
+  const pagePort = await freePort();
+  const pageOrigin = `http://localhost:${pagePort}`;
+  relay = await startRelay(port, { RELAY_AUTH_ALLOWED_ORIGINS: pageOrigin });
+  await scenario('A page on another allowed origin imports /client/relay.js and its versioned copy, and receives over them', async () => {
+    const relayOrigin = `http://127.0.0.1:${port}`;
+    const login = await fetch(`${relayOrigin}/demo/login?user=erin`, { redirect: 'manual' });
+    const token = /relay_token=([^;]+)/.exec(login.headers.get('set-cookie'))[1];
+    const pages = createHttpServer((request, response) => {
+      response.writeHead(200, { 'Content-Type': 'text/html' });
+      response.end(`<!doctype html><p id="state">loading</p><ol id="notifications"></ol><script type="module">
+        const { RelayClient } = await import('${relayOrigin}/client/relay.js');
+        const relay = new RelayClient('${relayOrigin}', { token: '${token}' });
+        relay.addEventListener('state', (e) => { document.getElementById('state').dataset.state = e.detail.state; });
+        relay.subscribe('user:erin', (n) => {
+          const item = document.createElement('li');
+          item.textContent = JSON.stringify(n.data);
+          document.getElementById('notifications').append(item);
+        });
+      </script>`);
+    });
+    await new Promise((resolve) => pages.listen(pagePort, 'localhost', resolve));
+    try {
+      const page = await (await browser.newContext()).newPage();
+      await page.goto(`${pageOrigin}/`);
+      await page.waitForSelector('#state[data-state="connected"]', { timeout });
+      await expectNotification(page, port, 'erin', 'across origins');
+      const pinned = await page.evaluate(async ([origin, path]) => {
+        const module = await import(origin + path);
+        const response = await fetch(origin + '/client/relay.js');
+        // a module script from another origin only runs with CORS: the import itself shows the grant
+        return { exported: typeof module.RelayClient, cache: response.headers.get('cache-control') };
+      }, [relayOrigin, `/client/relay-${version}.js`]);
+      if (pinned.exported !== 'function') throw new Error(`relay-${version}.js exports ${pinned.exported}`);
+      if (pinned.cache !== 'no-cache') throw new Error(`relay.js is cached as ${pinned.cache}`);
+    } finally {
+      pages.close();
+    }
   });
   await stopRelay(relay);
   relay = null;

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The browser client (clients/js): its unit tests on node's test runner, and the demo page end to end
  * in headless Chromium (Debian's, driven by playwright-core) against the packaged jar: WebSocket with
- * cookie auth, SSE and long-polling fallbacks, restarts on the memory and Redis engines. Needs node,
+ * cookie auth, SSE and long-polling fallbacks, a page on another origin importing /client/relay.js,
+ * restarts on the memory and Redis engines. Needs node,
  * chromium, redis-server and {@code npm ci} in clients/js ({@code .ci/run} installs them).
  */
 class BrowserClientIT {
