@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * in headless Chromium (Debian's, driven by playwright-core) against the packaged jar: WebSocket with
  * cookie auth, SSE and long-polling fallbacks, a page on another origin importing /client/relay.js,
  * restarts on the memory and Redis engines. Needs node,
- * chromium, redis-server and {@code npm ci} in clients/js ({@code .ci/run} installs them).
+ * chromium, redis-server and {@code npm ci} in clients/js ({@code ./test.sh} installs them).
  */
 class BrowserClientIT {
 
@@ -31,7 +31,7 @@ class BrowserClientIT {
     @Test
     void theDemoPageReceivesNotificationsOverEveryTransportInARealBrowser() throws Exception {
         assertTrue(Files.isDirectory(Path.of("clients/js/node_modules/playwright-core")),
-                "run npm ci in clients/js first (.ci/run does)");
+                "run npm ci in clients/js first (./test.sh does)");
         Files.deleteIfExists(SCREENSHOT);
         Run run = run(List.of("node", "clients/js/e2e/demo.mjs", SCREENSHOT.toString()), 300);
         assertEquals(0, run.exitCode(), run.output());

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real {@code redis-server} (the Debian package; {@code .ci/run} installs it) on a free port, for
+ * A real {@code redis-server} (the Debian package; {@code ./test.sh} installs it) on a free port, for
  * one test class: no persistence, so a restart loses everything, as a crashed cache would.
  */
 public final class RedisServer implements AutoCloseable {
@@ -52,9 +52,13 @@ public final class RedisServer implements AutoCloseable {
 
     /** Starts it again on the same port, empty. */
     public void launch() throws IOException {
-        process = new ProcessBuilder(List.of("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--protected-mode", "no"))
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            process = new ProcessBuilder(List.of("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
+                    "--save", "", "--appendonly", "no", "--protected-mode", "no"))
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        } catch (IOException e) {
+            throw new IOException("redis-server is not installed: apt-get install redis-server, or run ./test.sh", e);
+        }
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (!answersPing()) {
             if (System.nanoTime() > deadline || !process.isAlive()) {
