@@ -47,7 +47,7 @@ def log(*parts):
     print("subscriber:", *parts, file=sys.stderr, flush=True)
 
 
-# ---- the cursor (README, "Resume: the cursor"): base64url, no padding, of
+# ---- the cursor (docs/protocol.md, "The cursor"): base64url, no padding, of
 # "v1\n" + "<channel> <epoch> <offset>\n" per channel + CRC-32 of that text as 8 hex digits.
 
 def encode_cursor(positions):
