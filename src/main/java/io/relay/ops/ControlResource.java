@@ -16,6 +16,7 @@ import jakarta.ws.rs.core.Response;
 
 import io.netty.buffer.ByteBufUtil;
 import io.relay.auth.PublisherGuard;
+import io.relay.metrics.RelayMetrics;
 import io.relay.channel.ChannelName;
 import io.relay.channel.Cursor;
 import io.relay.channel.InvalidCursorException;

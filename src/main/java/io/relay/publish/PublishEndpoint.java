@@ -15,7 +15,7 @@ import io.relay.engine.PublishRequest;
 import io.relay.engine.PublishResult;
 import io.relay.limit.LimitExceededException;
 import io.relay.limit.Limits;
-import io.relay.ops.RelayMetrics;
+import io.relay.metrics.RelayMetrics;
 import io.relay.problem.Problem;
 import io.relay.problem.ProblemBody;
 import io.relay.problem.ProblemException;

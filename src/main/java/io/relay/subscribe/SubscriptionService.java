@@ -22,7 +22,7 @@ import io.relay.engine.Broker;
 import io.relay.engine.EngineUnavailableException;
 import io.relay.engine.History;
 import io.relay.engine.HistoryPage;
-import io.relay.ops.RelayMetrics;
+import io.relay.metrics.RelayMetrics;
 import io.smallrye.mutiny.Uni;
 
 /**

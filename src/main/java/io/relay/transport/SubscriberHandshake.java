@@ -15,7 +15,7 @@ import io.relay.channel.ChannelName;
 import io.relay.channel.Cursor;
 import io.relay.limit.LimitExceededException;
 import io.relay.limit.Limits;
-import io.relay.ops.RelayMetrics;
+import io.relay.metrics.RelayMetrics;
 import io.relay.ops.Shutdown;
 import io.relay.problem.Challenges;
 import io.relay.problem.Problem;

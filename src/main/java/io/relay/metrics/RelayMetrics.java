@@ -1,4 +1,4 @@
-package io.relay.ops;
+package io.relay.metrics;
 
 import java.time.Duration;
 import java.util.EnumMap;
