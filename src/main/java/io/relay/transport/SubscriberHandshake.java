@@ -16,7 +16,6 @@ import io.relay.channel.Cursor;
 import io.relay.limit.LimitExceededException;
 import io.relay.limit.Limits;
 import io.relay.metrics.RelayMetrics;
-import io.relay.ops.Shutdown;
 import io.relay.problem.Challenges;
 import io.relay.problem.Problem;
 import io.relay.problem.ProblemBody;
@@ -46,12 +45,10 @@ public class SubscriberHandshake {
     private final SubscriptionService service;
     private final RelayMetrics metrics;
     private final Limits limits;
-    private final Shutdown shutdown;
 
     public SubscriberHandshake(SubscriberAuthenticator authenticator, SubscriptionService service, RelayMetrics metrics,
-            Limits limits, Shutdown shutdown) {
+            Limits limits) {
         this.authenticator = authenticator;
-        this.shutdown = shutdown;
         this.limits = limits;
         this.service = service;
         this.metrics = metrics;
@@ -64,7 +61,7 @@ public class SubscriberHandshake {
      */
     public Accepted accept(RoutingContext context, boolean websocket, String cursorOverride) {
         HttpServerRequest request = context.request();
-        if (shutdown.isClosing()) {
+        if (service.isClosing()) {
             context.response().putHeader("Retry-After", "1");
             refuse(context, Problem.SHUTTING_DOWN, "this replica is shutting down: connect again (another replica will answer)");
             return null;
