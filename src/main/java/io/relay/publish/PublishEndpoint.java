@@ -18,6 +18,7 @@ import io.relay.limit.Limits;
 import io.relay.metrics.RelayMetrics;
 import io.relay.problem.Problem;
 import io.relay.problem.ProblemBody;
+import io.relay.problem.ProblemCarrier;
 import io.relay.problem.ProblemException;
 import io.relay.problem.ProblemMappers;
 import io.vertx.core.buffer.Buffer;
@@ -78,7 +79,7 @@ public class PublishEndpoint {
             return;
         } catch (LimitExceededException limited) {
             metrics.publish("rate_limited");
-            send(context, ProblemMappers.rateLimited(limited));
+            send(context, limited);
             return;
         }
         new BodyReader(context).start();
@@ -118,15 +119,15 @@ public class PublishEndpoint {
     }
 
     private void failed(RoutingContext context, Throwable failure) {
-        if (failure instanceof EngineUnavailableException unavailable) {
+        if (failure instanceof ProblemException problem) {
+            refuse(context, problem);
+            return;
+        }
+        if (failure instanceof EngineUnavailableException) {
             metrics.publish("unavailable");
             metrics.engineError("publish");
-            send(context, ProblemMappers.unavailable(unavailable));
-        } else if (failure instanceof ProblemException problem) {
-            refuse(context, problem);
-        } else {
-            send(context, ProblemMappers.internalError(failure));
         }
+        send(context, ProblemMappers.answer(failure));
     }
 
     private void refuse(RoutingContext context, ProblemException refused) {
@@ -134,7 +135,7 @@ public class PublishEndpoint {
         send(context, refused);
     }
 
-    private static void send(RoutingContext context, ProblemException problem) {
+    private static void send(RoutingContext context, ProblemCarrier problem) {
         if (!context.response().ended()) {
             problem.send(context.response());
         }

@@ -16,10 +16,8 @@ import io.relay.channel.Cursor;
 import io.relay.limit.LimitExceededException;
 import io.relay.limit.Limits;
 import io.relay.metrics.RelayMetrics;
-import io.relay.problem.Challenges;
 import io.relay.problem.Problem;
 import io.relay.problem.ProblemBody;
-import io.relay.problem.ProblemMappers;
 import io.relay.subscribe.ChannelRequest;
 import io.relay.subscribe.SubscribeException;
 import io.relay.subscribe.SubscriptionService;
@@ -73,15 +71,14 @@ public class SubscriberHandshake {
             return new Accepted(subscriber, service.initialChannels(subscriber, channels(request), cursor));
         } catch (TokenRejectedException rejected) {
             metrics.authFailure(rejected.reason().name());
-            context.response().putHeader("WWW-Authenticate", Challenges.bearer(rejected));
-            refuse(context, Problem.UNAUTHORIZED, rejected.getMessage());
+            rejected.send(context.response());
         } catch (AccessDeniedException denied) {
             metrics.authFailure(denied.reason().name());
-            refuse(context, Problem.FORBIDDEN, denied.getMessage());
+            denied.send(context.response());
         } catch (IllegalArgumentException | SubscribeException invalid) {
             refuse(context, Problem.INVALID_REQUEST, invalid.getMessage());
         } catch (LimitExceededException limited) {
-            ProblemMappers.rateLimited(limited).send(context.response());
+            limited.send(context.response());
         }
         return null;
     }
