@@ -102,7 +102,7 @@ final class WsConnection implements Outbound {
         if (!admit()) {
             return;
         }
-        frames.write(notification.textFrame().duplicate());
+        frames.write(NotificationFrame.of(notification).duplicate());
         if (!replay) {
             metrics.delivered(Transport.WEBSOCKET);
         } else {
