@@ -32,10 +32,10 @@ import io.vertx.ext.web.RoutingContext;
 /**
  * {@code POST /api/v1/notifications}. A route on Quarkus's Vert.x router rather than a REST resource:
  * a publish is the request per-user traffic makes once per delivery, and a route handler does only
- * Relay's work (no handler chain, entity-writer lookup or output stream per request; profile in
- * docs/performance.md). Checks run cheapest and least revealing first: the key (401), the size
- * (413, and for a declared Content-Length already in {@link PayloadLimit}'s filter), the media
- * type (415), then the body (400). Runs on the event loop from the first byte to the answer.
+ * Relay's work (no handler chain, entity-writer lookup or output stream per request). Checks run
+ * cheapest and least revealing first: the key (401), the size (413, and for a declared
+ * Content-Length already in {@link PayloadLimit}'s filter), the media type (415), then the body
+ * (400). Runs on the event loop from the first byte to the answer.
  */
 @Singleton
 public class PublishEndpoint {
