@@ -141,8 +141,8 @@ public interface RelayConfig {
         /**
          * {@code relay.ws.tcp-no-delay}: send each frame at once (true), or let the kernel coalesce
          * frames to a client while an earlier one is unacknowledged (false, Nagle's algorithm, as
-         * Nchan does): about half the CPU per delivery under load, for up to one delayed ACK (40 ms
-         * from a Linux client) on a frame that closely follows another to the same client.
+         * Nchan does): less CPU per delivery under load, for up to one delayed ACK on a frame that
+         * closely follows another to the same client.
          */
         @WithDefault("false")
         boolean tcpNoDelay();

@@ -25,6 +25,7 @@ import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.relay.engine.memory.MemoryBroker;
 import io.relay.engine.memory.MemoryChannels;
+import io.relay.transport.ws.NotificationFrame;
 
 /**
  * The publish-to-frame hot path in one thread, without sockets: parse a publish body, append it to
@@ -65,7 +66,7 @@ public class PublishToFrameBenchmark {
         MemoryChannels channels = new MemoryChannels(Clock.systemUTC(), 100, Duration.ofMinutes(5), 100_000);
         broker = new MemoryBroker(channels, notification -> {
             for (ChannelHandlerContext writer : frameWriters) {
-                writer.writeAndFlush(notification.textFrame().duplicate(), writer.voidPromise());
+                writer.writeAndFlush(NotificationFrame.of(notification).duplicate(), writer.voidPromise());
             }
         });
     }

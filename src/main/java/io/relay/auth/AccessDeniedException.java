@@ -1,7 +1,10 @@
 package io.relay.auth;
 
+import io.relay.problem.Problem;
+import io.relay.problem.ProblemCarrier;
+
 /** An authenticated subscriber asked for something it may not have: 403 (or a forbidden error frame). */
-public class AccessDeniedException extends RuntimeException {
+public class AccessDeniedException extends RuntimeException implements ProblemCarrier {
 
     private final Reason reason;
 
@@ -12,6 +15,11 @@ public class AccessDeniedException extends RuntimeException {
 
     public Reason reason() {
         return reason;
+    }
+
+    @Override
+    public Problem problem() {
+        return Problem.FORBIDDEN;
     }
 
     /** What was refused; also the label of the auth failure metric. */

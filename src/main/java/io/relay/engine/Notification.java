@@ -18,18 +18,12 @@ import io.relay.channel.StreamPosition;
  * One notification in one channel, as every transport delivers it. {@code data} is kept as the raw
  * JSON text the publisher sent (already validated), so it is never parsed again. The JSON object
  * every transport sends is encoded once, when the notification is created, and the same bytes are
- * written to every subscriber (a WebSocket frame, an SSE {@code data:} line, an element of a poll
- * answer) and replayed from history.
- *
- * <p>The bytes are laid out with room in front for a WebSocket frame header, so the complete server
- * frame (unmasked, hence the same for every connection) is built once too, in the same array: the
- * WebSocket transport writes it to each socket as it is, with no per-connection encoding.
+ * written to every subscriber (a WebSocket frame's payload, an SSE {@code data:} line, an element of
+ * a poll answer) and replayed from history.
  */
 public final class Notification {
 
     private static final JsonFactory JSON = new JsonFactory();
-    /** A server frame header is at most 10 bytes: FIN and opcode, then a 7, 16 or 64-bit length. */
-    private static final int MAX_FRAME_HEADER = 10;
 
     private final String id;
     private final ChannelName channel;
@@ -38,8 +32,13 @@ public final class Notification {
     private final String data;
     private final Instant time;
     private final ByteBuf json;
-    private final ByteBuf textFrame;
     private final long createdNanos = System.nanoTime();
+    /**
+     * A transport's own wire form of this notification, opaque to the engine: filled by the first
+     * event loop that delivers it, then shared by every connection. Loops that race encode the same
+     * bytes, and either copy serves.
+     */
+    private volatile Object transportCache;
 
     public Notification(String id, ChannelName channel, StreamPosition position, String event, String data,
             Instant time) {
@@ -50,14 +49,9 @@ public final class Notification {
         this.data = data;
         this.time = time;
         byte[] bytes = encode();
-        int length = bytes.length - MAX_FRAME_HEADER;
-        int headerStart = writeFrameHeader(bytes, length);
-        // the frame in direct memory, freed with this object: sockets write it as it is, without a
-        // copy per write; the JSON is the frame's payload
-        int frameLength = bytes.length - headerStart;
-        this.textFrame = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(
-                ByteBuffer.allocateDirect(frameLength).put(bytes, headerStart, frameLength).flip()));
-        this.json = textFrame.slice(MAX_FRAME_HEADER - headerStart, length);
+        // in direct memory, freed with this object: sockets write it as it is, without a copy per write
+        this.json = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(
+                ByteBuffer.allocateDirect(bytes.length).put(bytes).flip()));
     }
 
     public String id() {
@@ -102,40 +96,17 @@ public final class Notification {
         return json;
     }
 
-    /**
-     * {@link #json()} as one final, unmasked WebSocket text frame (RFC 6455 section 5.2). Shared and
-     * read-only like {@code json()}: write a {@code duplicate()}.
-     */
-    public ByteBuf textFrame() {
-        return textFrame;
+    /** What a transport stored with {@link #transportCache(Object)}, or null before the first delivery. */
+    public Object transportCache() {
+        return transportCache;
     }
 
-    /** Writes the header just before the payload, which starts at {@link #MAX_FRAME_HEADER}; returns where it starts. */
-    private static int writeFrameHeader(byte[] bytes, int length) {
-        int start;
-        if (length < 126) {
-            start = MAX_FRAME_HEADER - 2;
-            bytes[start + 1] = (byte) length;
-        } else if (length <= 0xFFFF) {
-            start = MAX_FRAME_HEADER - 4;
-            bytes[start + 1] = 126;
-            bytes[start + 2] = (byte) (length >>> 8);
-            bytes[start + 3] = (byte) length;
-        } else {
-            start = 0;
-            bytes[1] = 127;
-            for (int i = 0; i < 8; i++) {
-                bytes[2 + i] = (byte) ((long) length >>> (56 - 8 * i));
-            }
-        }
-        bytes[start] = (byte) 0x81; // FIN, text
-        return start;
+    public void transportCache(Object encoded) {
+        this.transportCache = encoded;
     }
 
-    /** The JSON object, after {@link #MAX_FRAME_HEADER} bytes left for the frame header. */
     private byte[] encode() {
         ByteArrayBuilder out = new ByteArrayBuilder(data.length() + 200);
-        out.write(new byte[MAX_FRAME_HEADER], 0, MAX_FRAME_HEADER);
         try (JsonGenerator json = JSON.createGenerator(out)) {
             json.writeStartObject();
             json.writeStringField("type", "notification");

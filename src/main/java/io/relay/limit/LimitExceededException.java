@@ -1,7 +1,12 @@
 package io.relay.limit;
 
+import java.util.Map;
+
+import io.relay.problem.Problem;
+import io.relay.problem.ProblemCarrier;
+
 /** A request over one of the {@code relay.limits.*}: 429 with {@code Retry-After}, counted by limit. */
-public class LimitExceededException extends RuntimeException {
+public class LimitExceededException extends RuntimeException implements ProblemCarrier {
 
     private final Limit limit;
     private final long retryAfterSeconds;
@@ -16,7 +21,13 @@ public class LimitExceededException extends RuntimeException {
         return limit;
     }
 
-    public long retryAfterSeconds() {
-        return retryAfterSeconds;
+    @Override
+    public Problem problem() {
+        return Problem.RATE_LIMITED;
+    }
+
+    @Override
+    public Map<String, String> headers() {
+        return Map.of("Retry-After", Long.toString(retryAfterSeconds));
     }
 }

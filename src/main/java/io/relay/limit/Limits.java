@@ -7,7 +7,7 @@ import jakarta.inject.Singleton;
 
 import io.relay.RelayConfig;
 import io.relay.auth.Subscriber;
-import io.relay.ops.RelayMetrics;
+import io.relay.metrics.RelayMetrics;
 import io.relay.subscribe.SubscriptionService;
 
 /**

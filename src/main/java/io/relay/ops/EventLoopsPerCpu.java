@@ -7,8 +7,7 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
 
 /**
  * One Vert.x event loop per CPU the process may use, instead of Quarkus's two. Relay never blocks a
- * loop, so a second loop per CPU buys no headroom, only hand-offs: a notification read on one loop
- * and written on another wakes that other loop, and each loop batches half as many publishes.
+ * loop, so a second loop per CPU buys no headroom, only hand-offs of notifications between loops.
  * The ordinal is below {@code application.properties} (250) and the environment (300), so setting
  * {@code quarkus.vertx.event-loops-pool-size} anywhere still wins.
  */

@@ -31,7 +31,6 @@ public class Shutdown {
     private final StartupCheck startupCheck;
     private final Duration drainDelay;
     private volatile boolean shuttingDown;
-    private volatile boolean closing;
 
     public Shutdown(SubscriptionService subscriptions, StartupCheck startupCheck, RelayConfig config) {
         this.subscriptions = subscriptions;
@@ -52,15 +51,9 @@ public class Shutdown {
         closeSubscribers();
     }
 
-    /** Whether new subscribers are refused (503): the replica is closing the ones it has. */
-    public boolean isClosing() {
-        return closing;
-    }
-
     /** After the drain: refuse new subscribers, close every open one (1001), wait a bounded time for the closes. */
     void closeSubscribers() {
         shuttingDown = true;
-        closing = true;
         int closed = subscriptions.closeAll(CloseCode.SHUTTING_DOWN);
         long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
         while (subscriptions.sessionCount() > 0 && System.nanoTime() < deadline) {

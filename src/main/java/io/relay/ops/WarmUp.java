@@ -23,11 +23,9 @@ import io.vertx.core.Vertx;
 /**
  * The start-up warm-up: once the HTTP server listens, and before readiness reports UP, the replica
  * sends itself real traffic ({@link WarmUpLoad}) in rounds, each followed by a wait for the JIT
- * compilers to go nearly idle, until a round leaves them nearly idle. A JVM's first minute otherwise
- * goes to compiling the paths that serve clients, on the cores that serve them: measured, a cold
- * replica spends about twice the CPU per delivery of a warm one (docs/performance.md), and that is
- * the replica a rollout sends traffic to. Bounded by {@code relay.warm-up.max-duration}: the
- * replica reports ready then, warm or not.
+ * compilers to go nearly idle, until a round leaves them nearly idle. Otherwise a new replica, the
+ * one a rollout sends traffic to, compiles the paths that serve clients on the cores that serve them.
+ * Bounded by {@code relay.warm-up.max-duration}: the replica reports ready then, warm or not.
  */
 @Singleton
 public class WarmUp {

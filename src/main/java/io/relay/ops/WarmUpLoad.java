@@ -31,8 +31,8 @@ import io.vertx.core.http.WebSocketConnectOptions;
  * The warm-up's traffic: real WebSockets and real publishes over loopback, through the same routes,
  * checks, engine and sockets as any client's, so that the JIT compiles what clients will run. The
  * clients are Vert.x's own, on the replica's event loops: they share most of their code with the
- * server, so compiling them costs little more, and they are cheap per message (the JDK's HTTP client
- * took more CPU than the server it drove). The warm-up's thread only paces them and waits.
+ * server, so compiling them costs little more, and they are cheap per message. The warm-up's thread
+ * only paces them and waits.
  */
 final class WarmUpLoad implements AutoCloseable {
 

@@ -2,10 +2,8 @@ package io.relay.problem;
 
 import java.util.Map;
 
-import io.vertx.core.http.HttpServerResponse;
-
 /** Ends a request with a problem response; {@code headers} are added to it (e.g. WWW-Authenticate). */
-public class ProblemException extends RuntimeException {
+public class ProblemException extends RuntimeException implements ProblemCarrier {
 
     private final Problem problem;
     private final Map<String, String> headers;
@@ -20,17 +18,13 @@ public class ProblemException extends RuntimeException {
         this.headers = headers;
     }
 
+    @Override
     public Problem problem() {
         return problem;
     }
 
+    @Override
     public Map<String, String> headers() {
         return headers;
-    }
-
-    /** Ends a raw Vert.x response with this problem and its headers (the REST layer uses {@link ProblemMappers}). */
-    public void send(HttpServerResponse response) {
-        headers.forEach(response::putHeader);
-        ProblemBody.of(problem, getMessage()).send(response);
     }
 }

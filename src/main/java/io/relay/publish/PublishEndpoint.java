@@ -15,9 +15,10 @@ import io.relay.engine.PublishRequest;
 import io.relay.engine.PublishResult;
 import io.relay.limit.LimitExceededException;
 import io.relay.limit.Limits;
-import io.relay.ops.RelayMetrics;
+import io.relay.metrics.RelayMetrics;
 import io.relay.problem.Problem;
 import io.relay.problem.ProblemBody;
+import io.relay.problem.ProblemCarrier;
 import io.relay.problem.ProblemException;
 import io.relay.problem.ProblemMappers;
 import io.vertx.core.buffer.Buffer;
@@ -31,10 +32,10 @@ import io.vertx.ext.web.RoutingContext;
 /**
  * {@code POST /api/v1/notifications}. A route on Quarkus's Vert.x router rather than a REST resource:
  * a publish is the request per-user traffic makes once per delivery, and a route handler does only
- * Relay's work (no handler chain, entity-writer lookup or output stream per request; profile in
- * docs/performance.md). Checks run cheapest and least revealing first: the key (401), the size
- * (413, and for a declared Content-Length already in {@link PayloadLimit}'s filter), the media
- * type (415), then the body (400). Runs on the event loop from the first byte to the answer.
+ * Relay's work (no handler chain, entity-writer lookup or output stream per request). Checks run
+ * cheapest and least revealing first: the key (401), the size (413, and for a declared
+ * Content-Length already in {@link PayloadLimit}'s filter), the media type (415), then the body
+ * (400). Runs on the event loop from the first byte to the answer.
  */
 @Singleton
 public class PublishEndpoint {
@@ -78,7 +79,7 @@ public class PublishEndpoint {
             return;
         } catch (LimitExceededException limited) {
             metrics.publish("rate_limited");
-            send(context, ProblemMappers.rateLimited(limited));
+            send(context, limited);
             return;
         }
         new BodyReader(context).start();
@@ -118,15 +119,15 @@ public class PublishEndpoint {
     }
 
     private void failed(RoutingContext context, Throwable failure) {
-        if (failure instanceof EngineUnavailableException unavailable) {
+        if (failure instanceof ProblemException problem) {
+            refuse(context, problem);
+            return;
+        }
+        if (failure instanceof EngineUnavailableException) {
             metrics.publish("unavailable");
             metrics.engineError("publish");
-            send(context, ProblemMappers.unavailable(unavailable));
-        } else if (failure instanceof ProblemException problem) {
-            refuse(context, problem);
-        } else {
-            send(context, ProblemMappers.internalError(failure));
         }
+        send(context, ProblemMappers.answer(failure));
     }
 
     private void refuse(RoutingContext context, ProblemException refused) {
@@ -134,7 +135,7 @@ public class PublishEndpoint {
         send(context, refused);
     }
 
-    private static void send(RoutingContext context, ProblemException problem) {
+    private static void send(RoutingContext context, ProblemCarrier problem) {
         if (!context.response().ended()) {
             problem.send(context.response());
         }

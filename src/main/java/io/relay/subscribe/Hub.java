@@ -14,7 +14,7 @@ import io.relay.engine.LocalSubscribers;
 import io.relay.engine.Notification;
 import io.relay.engine.NotificationListener;
 import io.relay.engine.PresenceInfo;
-import io.relay.ops.RelayMetrics;
+import io.relay.metrics.RelayMetrics;
 
 /**
  * This replica's index of sessions (by user) and subscriptions (by channel), and the receiver of

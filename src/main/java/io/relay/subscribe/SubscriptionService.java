@@ -22,7 +22,7 @@ import io.relay.engine.Broker;
 import io.relay.engine.EngineUnavailableException;
 import io.relay.engine.History;
 import io.relay.engine.HistoryPage;
-import io.relay.ops.RelayMetrics;
+import io.relay.metrics.RelayMetrics;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -40,6 +40,8 @@ public class SubscriptionService {
     private final ChannelAccess access;
     private final int historySize;
     private final int maxChannels;
+    /** Set once by the shutdown thread, read by every handshake: from then on new subscribers are refused. */
+    private volatile boolean closing;
 
     public SubscriptionService(Hub hub, Broker broker, History history, RelayConfig config, RelayMetrics metrics) {
         this.metrics = metrics;
@@ -245,9 +247,15 @@ public class SubscriptionService {
         hub.unregister(session);
     }
 
-    /** Closes every session (shutdown); returns how many there were. */
+    /** Closes every session (shutdown) and refuses new ones from now on; returns how many there were. */
     public int closeAll(CloseCode code) {
+        closing = true;
         return hub.closeAll(code);
+    }
+
+    /** Whether new subscribers are refused (503): the replica is closing the ones it has. */
+    public boolean isClosing() {
+        return closing;
     }
 
     public int sessionCount() {

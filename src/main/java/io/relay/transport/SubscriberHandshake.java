@@ -15,12 +15,9 @@ import io.relay.channel.ChannelName;
 import io.relay.channel.Cursor;
 import io.relay.limit.LimitExceededException;
 import io.relay.limit.Limits;
-import io.relay.ops.RelayMetrics;
-import io.relay.ops.Shutdown;
-import io.relay.problem.Challenges;
+import io.relay.metrics.RelayMetrics;
 import io.relay.problem.Problem;
 import io.relay.problem.ProblemBody;
-import io.relay.problem.ProblemMappers;
 import io.relay.subscribe.ChannelRequest;
 import io.relay.subscribe.SubscribeException;
 import io.relay.subscribe.SubscriptionService;
@@ -46,12 +43,10 @@ public class SubscriberHandshake {
     private final SubscriptionService service;
     private final RelayMetrics metrics;
     private final Limits limits;
-    private final Shutdown shutdown;
 
     public SubscriberHandshake(SubscriberAuthenticator authenticator, SubscriptionService service, RelayMetrics metrics,
-            Limits limits, Shutdown shutdown) {
+            Limits limits) {
         this.authenticator = authenticator;
-        this.shutdown = shutdown;
         this.limits = limits;
         this.service = service;
         this.metrics = metrics;
@@ -64,7 +59,7 @@ public class SubscriberHandshake {
      */
     public Accepted accept(RoutingContext context, boolean websocket, String cursorOverride) {
         HttpServerRequest request = context.request();
-        if (shutdown.isClosing()) {
+        if (service.isClosing()) {
             context.response().putHeader("Retry-After", "1");
             refuse(context, Problem.SHUTTING_DOWN, "this replica is shutting down: connect again (another replica will answer)");
             return null;
@@ -76,15 +71,14 @@ public class SubscriberHandshake {
             return new Accepted(subscriber, service.initialChannels(subscriber, channels(request), cursor));
         } catch (TokenRejectedException rejected) {
             metrics.authFailure(rejected.reason().name());
-            context.response().putHeader("WWW-Authenticate", Challenges.bearer(rejected));
-            refuse(context, Problem.UNAUTHORIZED, rejected.getMessage());
+            rejected.send(context.response());
         } catch (AccessDeniedException denied) {
             metrics.authFailure(denied.reason().name());
-            refuse(context, Problem.FORBIDDEN, denied.getMessage());
+            denied.send(context.response());
         } catch (IllegalArgumentException | SubscribeException invalid) {
             refuse(context, Problem.INVALID_REQUEST, invalid.getMessage());
         } catch (LimitExceededException limited) {
-            ProblemMappers.rateLimited(limited).send(context.response());
+            limited.send(context.response());
         }
         return null;
     }

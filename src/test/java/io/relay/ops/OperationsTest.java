@@ -1,56 +1,19 @@
 package io.relay.ops;
 
 import static io.restassured.RestAssured.given;
-import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
-
-import java.net.URI;
 
 import org.junit.jupiter.api.Test;
 
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.relay.Publisher;
-import io.relay.RelayTestSupport;
-import io.relay.TestTokens;
-import io.relay.transport.ws.WsTestClient;
-import io.vertx.core.json.JsonObject;
 
 @QuarkusTest
 class OperationsTest {
-
-    @TestHTTPResource("/")
-    URI base;
 
     @Test
     void liveAndReady() {
         given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
         given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
                 .body("checks.find { it.name == 'engine' }.data.engine", equalTo("memory"));
-    }
-
-    @Test
-    void exposesRelayMetricsForPrometheus() {
-        String user = RelayTestSupport.unique("metrics-");
-        try (WsTestClient client = WsTestClient.to(base).token(TestTokens.valid(user)).connect()) {
-            client.next("welcome");
-            new Publisher(base).publish("user:" + user, new JsonObject());
-            client.next("notification");
-            RelayTestSupport.publisher().body("{}").post("/api/v1/notifications").then().statusCode(400);
-            given().get("/q/metrics").then().statusCode(200)
-                    .body(containsString("relay_connections{transport=\"websocket\"}"))
-                    .body(containsString("relay_publishes_total{outcome=\"accepted\"}"))
-                    .body(containsString("relay_publishes_total{outcome=\"invalid\"}"))
-                    .body(containsString("relay_deliveries_total{transport=\"websocket\"}"))
-                    .body(containsString("relay_slow_consumer_closes_total"))
-                    .body(containsString("relay_publish_to_write_seconds_bucket"));
-        }
-    }
-
-    @Test
-    void countsAuthFailuresByReason() {
-        WsTestClient.to(base).token(TestTokens.expired("late")).refused();
-        given().get("/q/metrics").then().statusCode(200)
-                .body(containsString("relay_auth_failures_total{reason=\"expired\"}"));
     }
 }

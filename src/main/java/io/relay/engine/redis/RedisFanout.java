@@ -23,11 +23,11 @@ import io.vertx.redis.client.Response;
 
 /**
  * This replica's Redis Pub/Sub: one connection, subscribed to exactly the channels this replica has
- * subscribers for (counted), so 100,000 per-user channels cost one connection and 100,000
- * subscriptions, not 100,000 connections. Messages arrive on one connection in publish order and go
- * to the listener in that order. When the connection drops, the listener is told
- * ({@code onInterrupted}), the fan-out reconnects with backoff (100 ms doubling to 5 s), subscribes
- * again to everything, and tells the listener ({@code onResumed}) so subscribers catch up from history.
+ * subscribers for (counted), so any number of per-user channels cost one connection, not one each.
+ * Messages arrive on one connection in publish order and go to the listener in that order. When the
+ * connection drops, the listener is told ({@code onInterrupted}), the fan-out reconnects with backoff
+ * (100 ms doubling to 5 s), subscribes again to everything, and tells the listener ({@code onResumed})
+ * so subscribers catch up from history.
  */
 public final class RedisFanout implements AutoCloseable {
 

@@ -9,8 +9,8 @@ import java.util.concurrent.TimeUnit;
 
 import io.relay.channel.ChannelName;
 import io.relay.engine.Notification;
-import io.relay.ops.RelayMetrics;
-import io.relay.ops.Transport;
+import io.relay.metrics.RelayMetrics;
+import io.relay.metrics.Transport;
 import io.relay.subscribe.ChannelRequest;
 import io.relay.subscribe.CloseCode;
 import io.relay.subscribe.Outbound;

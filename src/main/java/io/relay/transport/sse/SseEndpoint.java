@@ -7,7 +7,7 @@ import jakarta.inject.Singleton;
 
 import io.relay.RelayConfig;
 import io.relay.auth.Cors;
-import io.relay.ops.RelayMetrics;
+import io.relay.metrics.RelayMetrics;
 import io.relay.subscribe.SubscriptionService;
 import io.relay.transport.SubscriberHandshake;
 import io.vertx.ext.web.Router;

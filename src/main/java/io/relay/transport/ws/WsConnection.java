@@ -16,8 +16,8 @@ import io.relay.channel.ChannelName;
 import io.relay.engine.Notification;
 import io.relay.limit.Limits;
 import io.relay.limit.TokenBucket;
-import io.relay.ops.RelayMetrics;
-import io.relay.ops.Transport;
+import io.relay.metrics.RelayMetrics;
+import io.relay.metrics.Transport;
 import io.relay.subscribe.ChannelRequest;
 import io.relay.subscribe.CloseCode;
 import io.relay.subscribe.Outbound;
@@ -102,7 +102,7 @@ final class WsConnection implements Outbound {
         if (!admit()) {
             return;
         }
-        frames.write(notification.textFrame().duplicate());
+        frames.write(NotificationFrame.of(notification).duplicate());
         if (!replay) {
             metrics.delivered(Transport.WEBSOCKET);
         } else {

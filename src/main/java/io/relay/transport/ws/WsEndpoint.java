@@ -8,7 +8,7 @@ import org.jboss.logging.Logger;
 import io.relay.RelayConfig;
 import io.relay.auth.TokenVerifier;
 import io.relay.limit.Limits;
-import io.relay.ops.RelayMetrics;
+import io.relay.metrics.RelayMetrics;
 import io.relay.problem.Problem;
 import io.relay.subscribe.SubscriptionService;
 import io.relay.transport.SubscriberHandshake;

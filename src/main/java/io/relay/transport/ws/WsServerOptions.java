@@ -11,7 +11,7 @@ import io.vertx.core.http.HttpServerOptions;
 /**
  * WebSocket settings of Quarkus's HTTP server: the {@code relay.v1} subprotocol (never a
  * {@code relay.bearer.*} one, which carries a token), the frame limit behind close code 1009, and no
- * per-message compression (about 98 KB of zlib state per connection).
+ * per-message compression (it keeps zlib state for every connection).
  */
 @Singleton
 public class WsServerOptions implements HttpServerOptionsCustomizer {

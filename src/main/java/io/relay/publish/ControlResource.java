@@ -1,7 +1,8 @@
-package io.relay.ops;
+package io.relay.publish;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -24,6 +25,7 @@ import io.relay.engine.EngineUnavailableException;
 import io.relay.engine.History;
 import io.relay.engine.Notification;
 import io.relay.engine.Replicas;
+import io.relay.metrics.RelayMetrics;
 import io.relay.problem.Problem;
 import io.relay.transport.NotificationPage;
 import io.relay.transport.QueryParams;
@@ -76,7 +78,7 @@ public class ControlResource {
     }
 
     private static StreamPosition positionIn(Cursor cursor, ChannelName channel) {
-        if (!cursor.positions().keySet().equals(java.util.Set.of(channel))) {
+        if (!cursor.positions().keySet().equals(Set.of(channel))) {
             throw new InvalidCursorException("a history cursor names this channel only");
         }
         return cursor.positions().get(channel);

@@ -1,4 +1,4 @@
-package io.relay.ops;
+package io.relay.metrics;
 
 import java.time.Duration;
 import java.util.EnumMap;
@@ -74,7 +74,7 @@ public class RelayMetrics {
 
     /**
      * A notification was written to every subscriber of one event loop. Recorded once per loop rather
-     * than per subscriber: a histogram sample per delivery cost more than the delivery's own write.
+     * than per subscriber, so the histogram stays off the per-delivery path.
      */
     public void fannedOut(long createdNanos) {
         publishToWrite.record(System.nanoTime() - createdNanos, TimeUnit.NANOSECONDS);

@@ -1,4 +1,4 @@
-package io.relay.ops;
+package io.relay.publish;
 
 import static io.relay.RelayTestSupport.unique;
 import static io.restassured.RestAssured.given;

@@ -1,4 +1,4 @@
-package io.relay.ops;
+package io.relay.metrics;
 
 /** How a subscriber is connected; the {@code transport} tag of Relay's metrics. */
 public enum Transport {
