@@ -118,7 +118,8 @@ public class StartupCheck {
                   curl -i -H 'Authorization: Bearer %3$s' -H 'Content-Type: application/json' \\
                     -d '{"channel":"user:demo","event":"order.shipped","data":{"orderId":7}}' \\
                     http://localhost:%1$d/api/v1/notifications
-                Demo page: http://localhost:%1$d/   Health: http://localhost:%1$d/q/health   Metrics: http://localhost:%1$d/q/metrics
+                Demo page: http://localhost:%1$d/   Dev UI: http://localhost:%1$d/q/dev-ui/   API: http://localhost:%1$d/q/swagger-ui/
+                Health: http://localhost:%1$d/q/health   Metrics: http://localhost:%1$d/q/metrics   OpenAPI: http://localhost:%1$d/q/openapi
                 These dev credentials are refused outside the dev profile.
                 ────────────────────────────────────────────────────────────────────────
                 """.formatted(port, token, DEV_PUBLISHER_KEY);
