@@ -20,10 +20,15 @@ import io.relay.channel.StreamPosition;
  * every transport sends is encoded once, when the notification is created, and the same bytes are
  * written to every subscriber (a WebSocket frame's payload, an SSE {@code data:} line, an element of
  * a poll answer) and replayed from history.
+ *
+ * <p>The JSON is stored after {@link #HEADROOM} free bytes, so a transport can put its framing in front
+ * of it in place ({@link #withPrefix}) instead of copying the JSON into a buffer of its own.
  */
 public final class Notification {
 
     private static final JsonFactory JSON = new JsonFactory();
+    /** Free bytes in front of the JSON for a transport's framing; a WebSocket frame header takes at most 10. */
+    public static final int HEADROOM = 10;
 
     private final String id;
     private final ChannelName channel;
@@ -31,6 +36,8 @@ public final class Notification {
     private final String event;
     private final String data;
     private final Instant time;
+    /** The headroom, then the JSON. */
+    private final ByteBuf bytes;
     private final ByteBuf json;
     private final long createdNanos = System.nanoTime();
     /**
@@ -48,10 +55,11 @@ public final class Notification {
         this.event = event;
         this.data = data;
         this.time = time;
-        byte[] bytes = encode();
+        byte[] encoded = encode();
         // in direct memory, freed with this object: sockets write it as it is, without a copy per write
-        this.json = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(
-                ByteBuffer.allocateDirect(bytes.length).put(bytes).flip()));
+        this.bytes = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(ByteBuffer.allocateDirect(encoded.length)
+                .put(encoded).flip()));
+        this.json = bytes.slice(HEADROOM, encoded.length - HEADROOM);
     }
 
     public String id() {
@@ -96,6 +104,18 @@ public final class Notification {
         return json;
     }
 
+    /**
+     * {@code prefix} (at most {@link #HEADROOM} bytes) followed by the JSON, as one shared read-only
+     * buffer, written into the headroom. Every caller must pass the same prefix for this notification
+     * (its framing is a function of the JSON), so callers that race write the same bytes.
+     */
+    public ByteBuf withPrefix(byte[] prefix) {
+        int start = HEADROOM - prefix.length;
+        ByteBuf framed = bytes.slice(start, prefix.length + json.readableBytes());
+        framed.setBytes(0, prefix);
+        return framed;
+    }
+
     /** What a transport stored with {@link #transportCache(Object)}, or null before the first delivery. */
     public Object transportCache() {
         return transportCache;
@@ -107,6 +127,7 @@ public final class Notification {
 
     private byte[] encode() {
         ByteArrayBuilder out = new ByteArrayBuilder(data.length() + 200);
+        out.write(new byte[HEADROOM], 0, HEADROOM);
         try (JsonGenerator json = JSON.createGenerator(out)) {
             json.writeStartObject();
             json.writeStringField("type", "notification");

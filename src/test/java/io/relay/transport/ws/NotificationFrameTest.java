@@ -9,6 +9,7 @@ import java.time.Instant;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.relay.channel.ChannelName;
 import io.relay.channel.StreamPosition;
@@ -55,5 +56,16 @@ class NotificationFrameTest {
     void encodesOncePerNotification(int padding) {
         Notification notification = withData(padding);
         assertSame(NotificationFrame.of(notification), NotificationFrame.of(notification));
+    }
+
+    @ParameterizedTest(name = "data of {0} characters")
+    @ValueSource(ints = { 0, 200, 70_000 })
+    void framesInPlaceWithoutCopyingTheJson(int padding) {
+        Notification notification = withData(padding);
+        String json = notification.json().toString(StandardCharsets.UTF_8);
+        ByteBuf frame = NotificationFrame.of(notification);
+        int headerLength = frame.readableBytes() - notification.json().readableBytes();
+        assertEquals(frame.memoryAddress() + headerLength, notification.json().memoryAddress(), "the frame's payload is the JSON");
+        assertEquals(json, notification.json().toString(StandardCharsets.UTF_8), "the JSON is untouched");
     }
 }
