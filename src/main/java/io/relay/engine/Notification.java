@@ -42,10 +42,12 @@ public final class Notification {
     private final long createdNanos = System.nanoTime();
     /**
      * A transport's own wire form of this notification, opaque to the engine: filled by the first
-     * event loop that delivers it, then shared by every connection. Loops that race encode the same
-     * bytes, and either copy serves.
+     * event loop that delivers it, then read for every connection. Not volatile, because a volatile
+     * read in the fan-out loop cost measurably (docs/performance.md): what is stored must be immutable,
+     * with final fields, so that it is safely published without one, and a loop that does not see it
+     * yet stores an equal one.
      */
-    private volatile Object transportCache;
+    private Object transportCache;
 
     public Notification(String id, ChannelName channel, StreamPosition position, String event, String data,
             Instant time) {

@@ -13,17 +13,21 @@ import io.relay.engine.Notification;
  */
 public final class NotificationFrame {
 
-    private NotificationFrame() {
+    /** Final, so that the frame is safely published through the notification's plain cache field. */
+    private final ByteBuf frame;
+
+    private NotificationFrame(ByteBuf frame) {
+        this.frame = frame;
     }
 
     /** The shared, read-only frame: write a {@code duplicate()} so writers do not disturb each other's indexes. */
     public static ByteBuf of(Notification notification) {
-        if (notification.transportCache() instanceof ByteBuf frame) {
-            return frame;
+        if (notification.transportCache() instanceof NotificationFrame cached) {
+            return cached.frame;
         }
-        ByteBuf frame = notification.withPrefix(header(notification.json().readableBytes()));
-        notification.transportCache(frame);
-        return frame;
+        NotificationFrame built = new NotificationFrame(notification.withPrefix(header(notification.json().readableBytes())));
+        notification.transportCache(built);
+        return built.frame;
     }
 
     /** FIN and opcode, then a 7, 16 or 64-bit length; no mask from a server. */
