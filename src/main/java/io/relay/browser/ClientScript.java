@@ -30,7 +30,7 @@ import io.vertx.ext.web.RoutingContext;
 @Singleton
 public class ClientScript {
 
-    static final String PATH = "/client/relay.js";
+    private static final String PATH = "/client/relay.js";
     private static final String RESOURCE = "/client/relay.js";
     private static final String REVALIDATE = "no-cache";
     private static final String IMMUTABLE = "public, max-age=31536000, immutable";
