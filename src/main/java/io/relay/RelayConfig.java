@@ -77,6 +77,14 @@ public interface RelayConfig {
         /** {@code relay.history.sweep-interval}: how often expired entries and idle channels are swept. */
         @WithDefault("30s")
         Duration sweepInterval();
+
+        /**
+         * {@code relay.history.catch-up-concurrency}: history reads one replica runs at once to bring
+         * live subscribers past a gap (after a fan-out interruption); one read per channel, shared by
+         * its subscribers.
+         */
+        @WithDefault("4")
+        int catchUpConcurrency();
     }
 
     interface Channels {
@@ -178,6 +186,13 @@ public interface RelayConfig {
         /** {@code relay.limits.ws-op-rate}: client ops per second per WebSocket; more get an error frame rate_limited. */
         @WithDefault("50")
         int wsOpRate();
+
+        /**
+         * {@code relay.limits.delivery-backlog}: deliveries one event loop may have queued; past it a
+         * delivery is dropped for that loop and its subscribers catch up from history.
+         */
+        @WithDefault("10000")
+        int deliveryBacklog();
     }
 
     interface Redis {

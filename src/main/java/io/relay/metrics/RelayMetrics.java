@@ -29,6 +29,8 @@ public class RelayMetrics {
     private final Map<Transport, LongAdder> deliveries = new EnumMap<>(Transport.class);
     private final Map<Transport, LongAdder> replays = new EnumMap<>(Transport.class);
     private final Counter slowConsumerCloses;
+    private final Counter catchUpReads;
+    private final Counter deliveryOverflows;
     private final Timer publishToWrite;
     private final Map<String, Counter> publishes = new ConcurrentHashMap<>();
     private final Map<String, Counter> authFailures = new ConcurrentHashMap<>();
@@ -51,6 +53,11 @@ public class RelayMetrics {
         }
         this.slowConsumerCloses = Counter.builder("relay.slow.consumer.closes")
                 .description("Subscribers closed because their outbound buffer overflowed").register(registry);
+        this.catchUpReads = Counter.builder("relay.catch.up.reads")
+                .description("History reads that brought live subscribers of a channel past a gap").register(registry);
+        this.deliveryOverflows = Counter.builder("relay.delivery.overflows")
+                .description("Deliveries dropped for an event loop whose backlog was full (its subscribers catch up)")
+                .register(registry);
         this.publishToWrite = Timer.builder("relay.publish.to.write")
                 .description("Time from a publish being accepted to its notification being written to the "
                         + "subscribers of one event loop (one sample per notification per event loop)")
@@ -83,6 +90,15 @@ public class RelayMetrics {
     /** A retained notification was sent to a subscriber catching up (resume, poll). */
     public void replayed(Transport transport) {
         replays.get(transport).increment();
+    }
+
+    /** One catch-up read of a channel, for all its subscribers on this replica. */
+    public void catchUpRead() {
+        catchUpReads.increment();
+    }
+
+    public void deliveryDropped() {
+        deliveryOverflows.increment();
     }
 
     public void slowConsumerClosed() {

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 import io.netty.channel.EventLoop;
@@ -18,18 +19,34 @@ import io.relay.engine.PresenceInfo;
  * array is copy-on-write (it changes only when a loop gets its first or loses its last subscriber)
  * and read without a lock on the publish path; {@code count}, {@code users} and {@code detached} are
  * guarded by {@code this}. Once the last subscription leaves, the instance is detached and a new one
- * takes its place in the hub.
+ * takes its place in the hub. It owns the channel's {@link ChannelCatchUp}.
  */
 final class ChannelSubscribers {
 
     private final ChannelName channel;
+    private final Hub hub;
+    private final ChannelCatchUp catchUp;
     private volatile LoopGroup[] groups = new LoopGroup[0];
     private final Map<String, Integer> users = new HashMap<>();
     private int count;
     private boolean detached;
 
-    ChannelSubscribers(ChannelName channel) {
+    ChannelSubscribers(ChannelName channel, Hub hub) {
         this.channel = channel;
+        this.hub = hub;
+        this.catchUp = new ChannelCatchUp(this, hub.catchUps());
+    }
+
+    ChannelName channel() {
+        return channel;
+    }
+
+    ChannelCatchUp catchUp() {
+        return catchUp;
+    }
+
+    synchronized boolean isDetached() {
+        return detached;
     }
 
     /** False when this instance was detached: the caller looks the channel up again. */
@@ -38,6 +55,7 @@ final class ChannelSubscribers {
             return false;
         }
         groupFor(subscription.session().eventLoop()).add(subscription);
+        subscription.subscribers = this;
         users.merge(subscription.session().subscriber().userId(), 1, Integer::sum);
         count++;
         return true;
@@ -56,10 +74,19 @@ final class ChannelSubscribers {
         return detached;
     }
 
-    /** Delivers on each event loop, then tells {@code written} once per loop (not per subscriber). */
+    /**
+     * Delivers on each event loop, then tells {@code written} once per loop (not per subscriber). A
+     * loop whose backlog is full does not get this one: its subscribers catch up from history.
+     */
     void deliver(Notification notification, Consumer<Notification> written) {
         for (LoopGroup group : groups) {
+            if (!group.backlog.tryAdd()) {
+                hub.deliveryDropped();
+                group.dropped();
+                continue;
+            }
             group.eventLoop.execute(() -> {
+                group.backlog.done();
                 group.deliver(notification);
                 written.accept(notification);
             });
@@ -83,7 +110,7 @@ final class ChannelSubscribers {
                 return group;
             }
         }
-        LoopGroup group = new LoopGroup(eventLoop);
+        LoopGroup group = new LoopGroup(eventLoop, hub.backlog(eventLoop));
         LoopGroup[] grown = Arrays.copyOf(groups, groups.length + 1);
         grown[groups.length] = group;
         groups = grown;
@@ -96,10 +123,29 @@ final class ChannelSubscribers {
      */
     private static final class LoopGroup {
         final EventLoop eventLoop;
+        final DeliveryBacklog backlog;
         private final ArrayList<Subscription> members = new ArrayList<>();
+        /** A catch-up task for this group is queued on its loop; set by publishing threads, cleared on the loop. */
+        private final AtomicBoolean catchUpQueued = new AtomicBoolean();
 
-        LoopGroup(EventLoop eventLoop) {
+        LoopGroup(EventLoop eventLoop, DeliveryBacklog backlog) {
             this.eventLoop = eventLoop;
+            this.backlog = backlog;
+        }
+
+        /**
+         * A delivery was dropped: once the loop has run what is queued before it, every member asks
+         * for what it missed (no later notification may come to show the gap). One such task at a time.
+         */
+        void dropped() {
+            if (catchUpQueued.compareAndSet(false, true)) {
+                eventLoop.execute(() -> {
+                    catchUpQueued.set(false);
+                    for (int i = members.size() - 1; i >= 0; i--) {
+                        members.get(i).mayHaveMissed();
+                    }
+                });
+            }
         }
 
         void add(Subscription subscription) {

@@ -9,6 +9,8 @@ import java.util.function.Consumer;
 
 import jakarta.inject.Singleton;
 
+import io.netty.channel.EventLoop;
+import io.relay.RelayConfig;
 import io.relay.channel.ChannelName;
 import io.relay.engine.LocalSubscribers;
 import io.relay.engine.Notification;
@@ -28,12 +30,16 @@ public class Hub implements NotificationListener, LocalSubscribers {
     private final ConcurrentMap<ChannelName, ChannelSubscribers> channels = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Set<Session>> sessionsByUser = new ConcurrentHashMap<>();
     private final AtomicInteger sessionCount = new AtomicInteger();
-    private volatile Runnable onResumed;
+    private final ConcurrentMap<EventLoop, DeliveryBacklog> backlogs = new ConcurrentHashMap<>();
     private final RelayMetrics metrics;
+    private final CatchUps catchUps;
+    private final int backlogLimit;
     private final Consumer<Notification> written;
 
-    public Hub(RelayMetrics metrics) {
+    public Hub(RelayMetrics metrics, CatchUps catchUps, RelayConfig config) {
         this.metrics = metrics;
+        this.catchUps = catchUps;
+        this.backlogLimit = config.limits().deliveryBacklog();
         this.written = notification -> metrics.fannedOut(notification.createdNanos());
     }
 
@@ -83,7 +89,7 @@ public class Hub implements NotificationListener, LocalSubscribers {
     /** Called on the subscription's event loop. */
     void add(Subscription subscription) {
         while (true) {
-            ChannelSubscribers subscribers = channels.computeIfAbsent(subscription.channel(), ChannelSubscribers::new);
+            ChannelSubscribers subscribers = channels.computeIfAbsent(subscription.channel(), c -> new ChannelSubscribers(c, this));
             if (subscribers.add(subscription)) {
                 return;
             }
@@ -108,29 +114,32 @@ public class Hub implements NotificationListener, LocalSubscribers {
         }
     }
 
-    /** Fan-out interrupted: every live subscription buffers until the service catches it up. */
+    /**
+     * Fan-out interrupted. Nothing to do until it is back: a notification that arrives after a lost
+     * one is held back by the gap rule of {@link Subscription}.
+     */
     @Override
     public void onInterrupted() {
         metrics.engineError("fanout");
-        channels.values().forEach(subscribers -> subscribers.forEach(Subscription::suspend));
     }
 
+    /** Fan-out back: every subscription reads from history what may have been published meanwhile. */
     @Override
     public void onResumed() {
-        Runnable catchUp = onResumed;
-        if (catchUp != null) {
-            catchUp.run();
-        }
+        channels.values().forEach(subscribers -> subscribers.forEach(Subscription::mayHaveMissed));
     }
 
-    /** What to run when the fan-out is back (the subscription service's catch-up). */
-    void onResumed(Runnable catchUp) {
-        this.onResumed = catchUp;
+    CatchUps catchUps() {
+        return catchUps;
     }
 
-    /** Runs {@code action} for every subscription on this replica, each on its own event loop. */
-    void forEachSubscription(Consumer<Subscription> action) {
-        channels.values().forEach(subscribers -> subscribers.forEach(action));
+    /** The delivery backlog of one event loop, shared by every channel's subscribers there. */
+    DeliveryBacklog backlog(EventLoop eventLoop) {
+        return backlogs.computeIfAbsent(eventLoop, loop -> new DeliveryBacklog(backlogLimit));
+    }
+
+    void deliveryDropped() {
+        metrics.deliveryDropped();
     }
 
     @Override

@@ -4,29 +4,45 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.relay.channel.ChannelName;
+import io.relay.channel.Continuity;
 import io.relay.channel.StreamPosition;
+import io.relay.engine.HistoryPage;
 import io.relay.engine.Notification;
 
 /**
  * One session's subscription to one channel. Confined to the session's event loop: every method runs
  * there, so no field needs a lock.
  *
- * <p>A subscription starts {@code SYNCING}: it is already in the hub, so live notifications arrive,
- * but they are buffered while history is read. {@link #goLive} then drops the buffered ones the
- * replay covered and sends the rest, which is how a resume has neither gap nor duplicate even when
- * publishes race it. The buffer is bounded by the session's pending limit; overflowing it closes the
- * session as a slow consumer.
+ * <p>The rule it keeps: a notification is delivered only when it is the {@link Continuity#NEXT} one
+ * after the last position given. Whatever makes a jump (a fan-out message lost in a Redis blip, a
+ * delivery dropped by a full backlog, a race with the start), the subscription buffers and asks its
+ * channel's {@link ChannelCatchUp} for what history holds in between, or closes the session with
+ * {@link CloseCode#HISTORY_RESET} when history no longer has it, so that the client resumes and learns
+ * {@code recovered:false}.
+ *
+ * <p>It starts {@code SYNCING}: already in the hub, so live notifications arrive and are buffered
+ * while its first history read runs; {@link #goLive} then sends the replay and the buffered ones that
+ * follow it. The buffer is bounded by the session's pending limit; overflowing it closes the session
+ * as a slow consumer (the client resumes, nothing is lost).
  */
 final class Subscription {
 
-    private enum State { SYNCING, LIVE, CLOSED }
+    private enum State { SYNCING, LIVE, CATCHING_UP, CLOSED }
+
+    /** Catch-ups in a row that ended at the same gap: history is not going to fill it. */
+    private static final int MAX_FRUITLESS_CATCH_UPS = 3;
 
     private final Session session;
     private final ChannelName channel;
     private State state = State.SYNCING;
     private List<Notification> buffered = new ArrayList<>();
-    private long lastOffset;
-    private StreamPosition lastPosition;
+    /** The last position given to the subscriber (or announced to it when it started). */
+    private StreamPosition position;
+    /** Notifications may have been lost while the first read ran: what it saw may be older than them. */
+    private boolean catchUpAfterSync;
+    private int fruitlessCatchUps;
+    /** The channel's subscribers on this replica; set by them when the subscription joins. */
+    ChannelSubscribers subscribers;
     /** Position in the hub's per-loop member list, for O(1) removal; owned by the hub. */
     int slot = -1;
 
@@ -47,74 +63,147 @@ final class Subscription {
         return state == State.CLOSED;
     }
 
-    /** Buffering after an interruption, until caught up. */
-    boolean isSuspended() {
-        return state == State.SYNCING && lastPosition != null;
-    }
-
     void offer(Notification notification) {
         switch (state) {
-            case LIVE -> {
-                // a new epoch restarts the offsets (the engine lost the channel, e.g. its Redis keys
-                // expired while it was silent): the client sees the epoch change in the notification
-                if (notification.offset() > lastOffset || !notification.position().epoch().equals(lastPosition.epoch())) {
-                    lastOffset = notification.offset();
-                    lastPosition = notification.position();
-                    session.outbound().notification(notification, false);
-                }
-            }
-            case SYNCING -> {
-                if (buffered.size() >= session.maxPending()) {
-                    session.outbound().close(CloseCode.SLOW_CONSUMER);
-                } else {
-                    buffered.add(notification);
-                }
-            }
+            case LIVE -> accept(notification);
+            case SYNCING, CATCHING_UP -> buffer(notification);
             case CLOSED -> {
             }
         }
     }
 
-    /** Sends the replay, then the live notifications that came after it, and switches to live delivery. */
+    private void accept(Notification notification) {
+        switch (Continuity.of(position, notification.position())) {
+            case NEXT -> {
+                position = notification.position();
+                session.outbound().notification(notification, false);
+            }
+            case SEEN -> {
+            }
+            case GAP -> {
+                state = State.CATCHING_UP;
+                buffered = new ArrayList<>();
+                buffer(notification);
+                requestCatchUp();
+            }
+        }
+    }
+
+    private void buffer(Notification notification) {
+        if (buffered.size() >= session.maxPending()) {
+            session.outbound().close(CloseCode.SLOW_CONSUMER);
+        } else {
+            buffered.add(notification);
+        }
+    }
+
+    /** Sends the first read's replay, then the buffered notifications that follow it, and goes live. */
     void goLive(List<Notification> replay, StreamPosition latest) {
         if (state != State.SYNCING) {
             return;
         }
-        lastOffset = latest.offset();
-        lastPosition = latest;
         for (Notification notification : replay) {
+            session.outbound().notification(notification, true);
             if (state == State.CLOSED) {
                 return;
             }
-            session.outbound().notification(notification, true);
         }
-        if (state == State.CLOSED) {
-            return;
+        position = latest;
+        drain();
+        if (catchUpAfterSync && state == State.LIVE) {
+            requestCatchUp();
         }
-        List<Notification> pending = buffered;
-        buffered = null;
-        state = State.LIVE;
-        for (Notification notification : pending) {
-            if (state == State.LIVE && notification.position().epoch().equals(latest.epoch())) {
-                offer(notification);
+        catchUpAfterSync = false;
+    }
+
+    /**
+     * Notifications may have been lost on the way here (the fan-out came back after an interruption,
+     * or deliveries were dropped), and no later one may come to show the gap: read what history
+     * holds after this subscription's position (a live subscription keeps delivering meanwhile).
+     */
+    void mayHaveMissed() {
+        switch (state) {
+            case SYNCING -> catchUpAfterSync = true;
+            case LIVE, CATCHING_UP -> requestCatchUp();
+            case CLOSED -> {
             }
         }
     }
 
     /**
-     * The engine's fan-out was interrupted: buffer again, as at the start, until {@link #goLive} with
-     * what history holds after {@link #lastPosition}. Only a live subscription has anything to catch up.
+     * A catch-up read of the channel came back: sends what it holds after this subscription's position,
+     * then the buffered notifications that follow. Closes the session when the page shows that history
+     * lost what this subscription needs. A subscription still in its first read ignores the page.
      */
-    void suspend() {
-        if (state == State.LIVE) {
-            state = State.SYNCING;
-            buffered = new ArrayList<>();
+    void caughtUp(HistoryPage page) {
+        if (state != State.LIVE && state != State.CATCHING_UP) {
+            return;
+        }
+        StreamPosition latest = page.latest();
+        StreamPosition before = position;
+        // in another epoch, the subscriber has seen nothing of the channel's current life
+        long after = position.epoch().equals(latest.epoch()) ? position.offset() : 0;
+        for (Notification notification : page.notifications()) {
+            if (notification.offset() <= after) {
+                continue;
+            }
+            if (notification.offset() != after + 1) {
+                resetHistory();
+                return;
+            }
+            position = notification.position();
+            after = notification.offset();
+            session.outbound().notification(notification, true);
+            if (state == State.CLOSED) {
+                return;
+            }
+        }
+        if (after < latest.offset()) {
+            if (!page.more()) {
+                resetHistory();
+                return;
+            }
+            // a page is bounded: what it did not hold is read next
+            if (state == State.LIVE) {
+                state = State.CATCHING_UP;
+                buffered = new ArrayList<>();
+            }
+            requestCatchUp();
+            return;
+        }
+        drain();
+        if (state != State.CATCHING_UP || !position.equals(before)) {
+            fruitlessCatchUps = 0;
+        } else if (++fruitlessCatchUps >= MAX_FRUITLESS_CATCH_UPS) {
+            // a page read after the gap was seen must cover it; one that never does means history lost it
+            resetHistory();
         }
     }
 
-    /** The last position sent to the subscriber (or announced to it when it started). */
-    StreamPosition lastPosition() {
-        return lastPosition;
+    /** Goes live with what was buffered meanwhile; a gap in it starts another catch-up. */
+    private void drain() {
+        List<Notification> pending = buffered == null ? List.of() : buffered;
+        buffered = null;
+        state = State.LIVE;
+        for (int i = 0; i < pending.size(); i++) {
+            switch (state) {
+                case LIVE -> accept(pending.get(i));
+                case CATCHING_UP -> buffer(pending.get(i));
+                case SYNCING, CLOSED -> {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void requestCatchUp() {
+        subscribers.catchUp().need(position);
+    }
+
+    private void resetHistory() {
+        if (!session.isClosed()) {
+            session.outbound().close(CloseCode.HISTORY_RESET);
+        }
     }
 
     void close() {

@@ -51,40 +51,6 @@ public class SubscriptionService {
         this.access = new ChannelAccess(config.channels().publicPatterns());
         this.historySize = config.history().size();
         this.maxChannels = config.limits().channelsPerConnection();
-        hub.onResumed(this::catchUp);
-    }
-
-    /**
-     * After the engine's fan-out came back: each suspended subscription reads what it missed from
-     * history and goes live again, merged by offset. When history no longer covers its position (the
-     * engine lost it: a new epoch), the session is closed so that the client resumes and learns
-     * {@code recovered:false}.
-     */
-    private void catchUp() {
-        hub.forEachSubscription(subscription -> {
-            if (!subscription.isSuspended()) {
-                return;
-            }
-            Session session = subscription.session();
-            history.read(subscription.channel(), subscription.lastPosition(), historySize)
-                    .emitOn(session.eventLoop())
-                    .subscribe().with(page -> {
-                        if (page.recovered()) {
-                            subscription.goLive(page.notifications(), page.latest());
-                        } else {
-                            resetHistory(session);
-                        }
-                    }, failure -> {
-                        metrics.engineError("catch_up");
-                        resetHistory(session);
-                    });
-        });
-    }
-
-    private static void resetHistory(Session session) {
-        if (!session.isClosed()) {
-            session.outbound().close(CloseCode.HISTORY_RESET);
-        }
     }
 
     /**
@@ -178,11 +144,14 @@ public class SubscriptionService {
         return new SubscribeException("bad_request", "at most " + maxChannels + " channels per connection");
     }
 
+    /** Announces the subscriptions still wanted (an unsubscribe may have come while history was read), then starts them. */
     private List<SubscriptionStart> start(Session session, List<Subscription> added, List<HistoryPage> pages,
             Consumer<List<SubscriptionStart>> announce) {
         List<SubscriptionStart> starts = new ArrayList<>(added.size());
         for (int i = 0; i < added.size(); i++) {
-            starts.add(new SubscriptionStart(added.get(i).channel(), pages.get(i).latest(), pages.get(i).recovered()));
+            if (!added.get(i).isClosed()) {
+                starts.add(new SubscriptionStart(added.get(i).channel(), pages.get(i).latest(), pages.get(i).recovered()));
+            }
         }
         if (session.isClosed()) {
             return starts;

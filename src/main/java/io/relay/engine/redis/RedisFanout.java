@@ -186,9 +186,11 @@ public final class RedisFanout implements AutoCloseable {
                             }
                             LOG.info("Redis fan-out connection restored");
                             listener.onResumed();
-                        } else if (c != null) {
-                            lost(c, failure);
+                        } else if (attempt.isDone() && !attempt.isCompletedExceptionally()) {
+                            // connected, but a SUBSCRIBE failed: drop the connection and start over
+                            lost(attempt.join(), failure);
                         }
+                        // else the connection itself failed, and connection() already retries
                     });
         });
     }

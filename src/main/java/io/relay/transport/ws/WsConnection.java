@@ -156,7 +156,7 @@ final class WsConnection implements Outbound {
     private void subscribe(WsCommand.Subscribe command) {
         String channel = command.channel().value();
         service.subscribe(session, List.of(new ChannelRequest(command.channel(), command.since())),
-                starts -> send(WsFrames.subscribed(starts.get(0))))
+                starts -> starts.forEach(start -> send(WsFrames.subscribed(start))))
                 .subscribe().with(starts -> {
                 }, failure -> {
                     if (failure instanceof SubscribeException refused) {
