@@ -141,7 +141,12 @@ final class Subscription {
         }
         StreamPosition latest = page.latest();
         StreamPosition before = position;
-        // in another epoch, the subscriber has seen nothing of the channel's current life
+        if (!position.epoch().equals(latest.epoch()) && position.offset() > 0) {
+            // the channel's history was lost since this subscriber's position: it must learn recovered:false
+            resetHistory();
+            return;
+        }
+        // in another epoch, a subscriber at offset 0 has seen nothing and takes the new life from its start
         long after = position.epoch().equals(latest.epoch()) ? position.offset() : 0;
         for (Notification notification : page.notifications()) {
             if (notification.offset() <= after) {
