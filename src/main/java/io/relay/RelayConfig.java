@@ -200,7 +200,10 @@ public interface RelayConfig {
         @WithDefault("5s")
         Duration heartbeat();
 
-        /** {@code relay.redis.request-timeout}: how long presence and disconnect wait for the other replicas' answers. */
+        /**
+         * {@code relay.redis.request-timeout}: how long presence and disconnect wait for the other
+         * replicas' answers, and a Pub/Sub SUBSCRIBE for Redis's (then the connection is made again).
+         */
         @WithDefault("2s")
         Duration requestTimeout();
     }

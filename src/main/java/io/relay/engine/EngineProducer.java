@@ -46,8 +46,8 @@ public class EngineProducer {
 
     @Produces
     @Singleton
-    RedisFanout redisFanout(Instance<Redis> redis, Vertx vertx, NotificationListener listener) {
-        return new RedisFanout(redis.get(), vertx, listener);
+    RedisFanout redisFanout(Instance<Redis> redis, Vertx vertx, NotificationListener listener, RelayConfig config) {
+        return new RedisFanout(redis.get(), vertx, listener, config.redis().requestTimeout());
     }
 
     void closeFanout(@Disposes RedisFanout fanout) {

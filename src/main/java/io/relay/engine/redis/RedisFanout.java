@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import org.jboss.logging.Logger;
@@ -20,6 +21,7 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import io.vertx.redis.client.ResponseType;
 
 /**
  * This replica's Redis Pub/Sub: one connection, subscribed to exactly the channels this replica has
@@ -38,6 +40,7 @@ public final class RedisFanout implements AutoCloseable {
     private final Redis redis;
     private final Vertx vertx;
     private final NotificationListener listener;
+    private final Duration subscribeTimeout;
     /** Lasting subscriptions (control channels), renewed after a reconnect. */
     private final Map<String, Consumer<String>> listeners = new ConcurrentHashMap<>();
     /** Guarded by {@code this}: per channel, its subscriber count and when Redis confirmed the subscription. */
@@ -52,10 +55,12 @@ public final class RedisFanout implements AutoCloseable {
         CompletableFuture<Void> subscribed;
     }
 
-    public RedisFanout(Redis redis, Vertx vertx, NotificationListener listener) {
+    /** @param subscribeTimeout how long a SUBSCRIBE may go unanswered before the connection is made again */
+    public RedisFanout(Redis redis, Vertx vertx, NotificationListener listener, Duration subscribeTimeout) {
         this.redis = redis;
         this.vertx = vertx;
         this.listener = listener;
+        this.subscribeTimeout = subscribeTimeout;
     }
 
     /** Completes once Redis confirmed the subscription: from then on no notification of the channel is missed. */
@@ -106,9 +111,11 @@ public final class RedisFanout implements AutoCloseable {
         return usable() != null;
     }
 
+    /** A refused SUBSCRIBE may never be answered on a subscribed connection, so the wait is bounded. */
     private CompletableFuture<Void> subscribeOn(String redisChannel) {
         return connection().thenCompose(c -> c.send(Request.cmd(Command.SUBSCRIBE).arg(redisChannel))
-                .toCompletionStage().toCompletableFuture().thenApply(reply -> null));
+                .toCompletionStage().toCompletableFuture().thenApply(reply -> (Void) null)
+                .orTimeout(subscribeTimeout.toMillis(), TimeUnit.MILLISECONDS));
     }
 
     /** Called under the lock. */
@@ -132,7 +139,7 @@ public final class RedisFanout implements AutoCloseable {
     }
 
     private RedisConnection attach(RedisConnection opened) {
-        opened.handler(this::onMessage);
+        opened.handler(message -> onMessage(opened, message));
         opened.exceptionHandler(failure -> lost(opened, failure));
         opened.endHandler(v -> lost(opened, null));
         return opened;
@@ -195,8 +202,14 @@ public final class RedisFanout implements AutoCloseable {
         });
     }
 
-    private void onMessage(Response message) {
-        if (message.size() != 3 || !"message".equals(message.get(0).toString())) {
+    private void onMessage(RedisConnection connection, Response message) {
+        if (message.type() == ResponseType.ERROR) {
+            // on a subscribed connection a refused SUBSCRIBE (e.g. NOPERM) arrives here, not as its reply
+            lost(connection, new IllegalStateException(message.toString()));
+            return;
+        }
+        if ((message.type() != ResponseType.MULTI && message.type() != ResponseType.PUSH) || message.size() != 3
+                || !"message".equals(message.get(0).toString())) {
             return;
         }
         String redisChannel = message.get(1).toString();

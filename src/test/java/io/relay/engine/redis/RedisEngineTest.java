@@ -59,7 +59,7 @@ class RedisEngineTest extends EngineContractTest {
     protected Engine create(NotificationListener listener) {
         redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(server.url()).setMaxPoolSize(8));
         send(Request.cmd(Command.FLUSHALL));
-        fanout = new RedisFanout(redis, vertx, listener);
+        fanout = new RedisFanout(redis, vertx, listener, Duration.ofSeconds(2));
         return new Engine(new RedisBroker(redis, fanout, Clock.systemUTC(), REDIS_TTL, HISTORY_SIZE),
                 new RedisHistory(redis, REDIS_TTL), new RedisIdempotencyStore(redis, REDIS_TTL), () -> {
                     fanout.close();

@@ -1,0 +1,382 @@
+package io.relay.engine.redis;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.relay.RelayProcess;
+import io.relay.TestTokens;
+import io.relay.transport.ws.WsTestClient;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The no-gap rule under Redis fan-out faults: two replicas of the packaged application on one real
+ * redis-server, whose Pub/Sub connections the tests kill ({@code CLIENT KILL TYPE pubsub}) while
+ * subscribers come and go and publishers publish. Each subscriber keeps a record of what it was given,
+ * checked on the test thread at the end: every offset once, in order, or a {@code recovered:false}
+ * that its resume reported.
+ */
+class FanoutFaultsIT {
+
+    private static final String KEY = "it-faults-publisher-key";
+    private static final String SECRET = "it-faults-hmac-secret-0123456789-abcdefghij";
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    /** How long the faults last; the issue asks for at least a minute. */
+    private static final Duration FAULTS = Duration.ofSeconds(Long.getLong("relay.faults.seconds", 60));
+    private static RedisServer redis;
+    private static RelayProcess a;
+    private static RelayProcess b;
+
+    @BeforeAll
+    static void start() throws Exception {
+        redis = RedisServer.start();
+        Map<String, String> env = RelayProcess.env("RELAY_ENGINE", "redis", "QUARKUS_REDIS_HOSTS", redis.url(),
+                "RELAY_PUBLISHER_KEYS", KEY, "RELAY_AUTH_HMAC_SECRET", SECRET, "RELAY_REDIS_HEARTBEAT", "1s",
+                "RELAY_LIMITS_MAX_CONNECTIONS_PER_USER", "500");
+        a = RelayProcess.start(env);
+        b = RelayProcess.start(env);
+        a.awaitReady();
+        b.awaitReady();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        a.close();
+        b.close();
+        redis.close();
+    }
+
+    @Test
+    void subscribersComingAndGoingMissNothingWhilePubSubConnectionsAreKilled() throws Exception {
+        String prefix = "chaos-" + UUID.randomUUID().toString().substring(0, 6) + ":";
+        List<String> channels = List.of(prefix + "0", prefix + "1", prefix + "2");
+        Map<String, Long> published = new ConcurrentHashMap<>();
+        List<String> publishFailures = new CopyOnWriteArrayList<>();
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger kills = new AtomicInteger();
+        List<Record> records = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            records.add(new Record(unique("chaos-sub-"), prefix, channels));
+        }
+        ExecutorService threads = Executors.newCachedThreadPool();
+        try {
+            List<Future<?>> running = new ArrayList<>();
+            for (Record record : records) {
+                running.add(threads.submit(() -> comeAndGo(record, stop)));
+            }
+            for (int p = 0; p < 2; p++) {
+                running.add(threads.submit(() -> publishUntil(stop, channels, published, publishFailures)));
+            }
+            long end = System.nanoTime() + FAULTS.toNanos();
+            while (System.nanoTime() < end) {
+                TimeUnit.MILLISECONDS.sleep(ThreadLocalRandom.current().nextLong(100, 1200)); // the faults' own rhythm
+                redis.command("CLIENT", "KILL", "TYPE", "pubsub");
+                kills.incrementAndGet();
+            }
+            stop.set(true);
+            for (Future<?> task : running) {
+                task.get(60, TimeUnit.SECONDS);
+            }
+            for (Record record : records) {
+                record.catchUpTo(published);
+            }
+        } finally {
+            stop.set(true);
+            threads.shutdownNow();
+        }
+        assertTrue(kills.get() >= FAULTS.toSeconds(), "faults injected: " + kills.get());
+        assertEquals(List.of(), publishFailures, "publishes while only Pub/Sub fails");
+        long total = published.values().stream().mapToLong(Long::longValue).sum();
+        assertTrue(total >= FAULTS.toSeconds() * 20, "published " + total);
+        for (Record record : records) {
+            assertEquals(List.of(), record.violations, record.user + " was given every offset once, in order");
+            for (String channel : channels) {
+                assertEquals(published.get(channel), record.offset(channel), record.user + " reached the end of " + channel);
+            }
+            assertTrue(record.sessions.get() >= 10, record.user + " came and went: " + record.sessions.get());
+        }
+    }
+
+    @Test
+    void aSubscribeRefusedAfterAReconnectIsRetried() throws Exception {
+        String user = unique("acl-");
+        String channel = "user:" + user;
+        try (WsTestClient ws = WsTestClient.to(a.base()).token(token(user)).connect()) {
+            ws.next("welcome");
+            publish(b, List.of(channel), 1);
+            assertEquals(1, ws.next("notification").getLong("offset"));
+            double lostBefore = metric(a, "relay_engine_errors_total{operation=\"fanout\"}");
+            redis.command("ACL", "SETUSER", "default", "-subscribe");
+            try {
+                redis.command("CLIENT", "KILL", "TYPE", "pubsub");
+                publish(b, List.of(channel), 2);
+                // the replica reconnects, its SUBSCRIBE is refused, and it starts over, again and again
+                await().atMost(Duration.ofSeconds(20))
+                        .until(() -> metric(a, "relay_engine_errors_total{operation=\"fanout\"}") >= lostBefore + 3);
+            } finally {
+                redis.command("ACL", "SETUSER", "default", "+subscribe");
+            }
+            assertEquals(2, ws.next("notification").getLong("offset"), "caught up once subscribed again");
+            publish(b, List.of(channel), 3);
+            assertEquals(3, ws.next("notification").getLong("offset"));
+            assertFalse(ws.isClosed());
+        }
+    }
+
+    @Test
+    void theSubscribersOfOneChannelShareOneCatchUpRead() throws Exception {
+        String user = unique("crowd-");
+        String channel = "room-" + UUID.randomUUID().toString().substring(0, 6) + ":lobby";
+        List<WsTestClient> crowd = new ArrayList<>();
+        try {
+            for (int i = 0; i < 100; i++) {
+                WsTestClient ws = WsTestClient.to(a.base()).token(token(user, channel)).channel(channel).connect();
+                crowd.add(ws);
+                ws.next("welcome");
+            }
+            publish(b, List.of(channel), 1);
+            for (WsTestClient ws : crowd) {
+                assertEquals(1, ws.next("notification").getLong("offset"));
+            }
+            double readsBefore = metric(a, "relay_catch_up_reads_total");
+            redis.command("CLIENT", "KILL", "TYPE", "pubsub");
+            publish(b, List.of(channel), 2);
+            for (WsTestClient ws : crowd) {
+                assertEquals(2, ws.next("notification").getLong("offset"));
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> metric(a, "relay_catch_up_reads_total") > readsBefore);
+            double reads = metric(a, "relay_catch_up_reads_total") - readsBefore;
+            // two channels here (the room and the user's own), each read once or twice: not once per subscriber
+            assertTrue(reads <= 10, "catch-up reads for 100 subscribers of one channel: " + reads);
+            for (WsTestClient ws : crowd) {
+                assertEquals(null, ws.poll(Duration.ZERO), "nothing twice");
+            }
+        } finally {
+            crowd.forEach(WsTestClient::close);
+        }
+    }
+
+    /** One subscriber's life: connect to either replica, resume, stay a little, leave; again until told to stop. */
+    private static void comeAndGo(Record record, AtomicBoolean stop) {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        while (!stop.get()) {
+            RelayProcess replica = random.nextBoolean() ? a : b;
+            try (WsTestClient ws = record.connect(replica)) {
+                record.sessions.incrementAndGet();
+                long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(random.nextLong(200, 2000));
+                record.follow(ws, () -> System.nanoTime() < until);
+            } catch (AssertionError | RuntimeException | InterruptedException refused) {
+                record.hiccups.incrementAndGet();
+            }
+        }
+    }
+
+    private static void publishUntil(AtomicBoolean stop, List<String> channels, Map<String, Long> published,
+            List<String> failures) {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        int n = 0;
+        while (!stop.get()) {
+            List<String> targets = random.nextInt(5) == 0 ? channels.subList(0, 2)
+                    : List.of(channels.get(random.nextInt(channels.size())));
+            try {
+                HttpResponse<String> response = publish(random.nextBoolean() ? a : b, targets, ++n);
+                if (response.statusCode() != 202) {
+                    failures.add(response.statusCode() + " " + response.body());
+                    continue;
+                }
+                for (Object placement : new JsonObject(response.body()).getJsonArray("channels")) {
+                    JsonObject at = (JsonObject) placement;
+                    published.merge(at.getString("channel"), at.getLong("offset"), Math::max);
+                }
+                TimeUnit.MILLISECONDS.sleep(random.nextLong(5, 40)); // a publisher's pace, not a wait for anything
+            } catch (Exception e) {
+                failures.add(e.toString());
+            }
+        }
+    }
+
+    /** What one subscriber was given, per channel; frames are fed in on its own thread, read by the test at the end. */
+    private static final class Record {
+        final String user;
+        final String prefix;
+        final List<String> channels;
+        final Map<String, JsonObject> positions = new ConcurrentHashMap<>();
+        /** Channels whose resume reported recovered:false: the next notification starts over. */
+        final Map<String, Boolean> reset = new ConcurrentHashMap<>();
+        final List<String> violations = new CopyOnWriteArrayList<>();
+        final AtomicInteger sessions = new AtomicInteger();
+        final AtomicInteger hiccups = new AtomicInteger();
+
+        Record(String user, String prefix, List<String> channels) {
+            this.user = user;
+            this.prefix = prefix;
+            this.channels = channels;
+        }
+
+        /** The first two channels come with the handshake (by cursor once known), the third by op. */
+        WsTestClient connect(RelayProcess replica) {
+            WsTestClient.Builder builder = WsTestClient.to(replica.base()).token(token(user, prefix + "*"));
+            StringBuilder cursor = new StringBuilder("v1");
+            for (String channel : channels.subList(0, 2)) {
+                JsonObject at = positions.get(channel);
+                if (at == null) {
+                    builder.channel(channel);
+                } else {
+                    cursor.append('\n').append(channel).append(' ').append(at.getString("epoch")).append(' ')
+                            .append(at.getLong("offset"));
+                }
+            }
+            if (!cursor.toString().equals("v1")) {
+                builder.query("cursor", io.relay.ClientCursor.of(cursor.toString()));
+            }
+            return builder.connect();
+        }
+
+        /** Takes the session's frames while {@code stay} holds and the server keeps it open. */
+        void follow(WsTestClient ws, java.util.function.BooleanSupplier stay) throws InterruptedException {
+            while (stay.getAsBoolean() && !ws.isClosed()) {
+                JsonObject frame = ws.poll(Duration.ofMillis(20));
+                if (frame == null) {
+                    continue;
+                }
+                String type = take(frame);
+                if ("welcome".equals(type) || ("error".equals(type) && "unavailable".equals(frame.getString("code")))) {
+                    // the third channel by op, with its position: a subscribe in flight during a fault; retried when refused
+                    ws.send(subscribeOp(channels.get(2)));
+                } else if ("error".equals(type)) {
+                    violations.add("error frame " + frame.encode());
+                }
+            }
+            JsonObject frame;
+            while ((frame = ws.poll(Duration.ZERO)) != null) {
+                take(frame);
+            }
+        }
+
+        private JsonObject subscribeOp(String channel) {
+            JsonObject op = new JsonObject().put("op", "subscribe").put("channel", channel);
+            JsonObject at = positions.get(channel);
+            if (at != null) {
+                op.put("epoch", at.getString("epoch")).put("offset", at.getLong("offset"));
+            }
+            return op;
+        }
+
+        private String take(JsonObject frame) {
+            String type = frame.getString("type");
+            switch (type) {
+                case "welcome" -> {
+                    for (Object start : frame.getJsonArray("channels")) {
+                        started((JsonObject) start);
+                    }
+                }
+                case "subscribed" -> started(frame);
+                case "notification" -> given(frame);
+                default -> {
+                }
+            }
+            return type;
+        }
+
+        private void started(JsonObject start) {
+            String channel = start.getString("channel");
+            if (!channels.contains(channel)) {
+                return;
+            }
+            if (!positions.containsKey(channel)) {
+                positions.put(channel, new JsonObject().put("epoch", start.getString("epoch")).put("offset", start.getLong("offset")));
+            } else if (!start.getBoolean("recovered")) {
+                reset.put(channel, true);
+            }
+        }
+
+        private void given(JsonObject notification) {
+            String channel = notification.getString("channel");
+            if (!channels.contains(channel)) {
+                return;
+            }
+            JsonObject at = positions.get(channel);
+            long offset = notification.getLong("offset");
+            if (at == null) {
+                violations.add(channel + ": notification " + offset + " before its start");
+                return;
+            }
+            if (reset.remove(channel) == null) {
+                if (!at.getString("epoch").equals(notification.getString("epoch"))) {
+                    violations.add(channel + ": epoch " + at.getString("epoch") + " -> " + notification.getString("epoch"));
+                } else if (offset != at.getLong("offset") + 1) {
+                    violations.add(channel + ": after " + at.getLong("offset") + " came " + offset);
+                }
+            }
+            positions.put(channel, new JsonObject().put("epoch", notification.getString("epoch")).put("offset", offset));
+        }
+
+        long offset(String channel) {
+            JsonObject at = positions.get(channel);
+            return at == null ? -1 : at.getLong("offset");
+        }
+
+        /** Once the faults stopped: resume until every channel's last published offset was given. */
+        void catchUpTo(Map<String, Long> published) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (System.nanoTime() < deadline && !reached(published)) {
+                try (WsTestClient ws = connect(a)) {
+                    follow(ws, () -> System.nanoTime() < deadline && !reached(published));
+                }
+            }
+        }
+
+        private boolean reached(Map<String, Long> published) {
+            return channels.stream().allMatch(channel -> offset(channel) >= published.getOrDefault(channel, 0L));
+        }
+    }
+
+    private static String token(String user, String... channels) {
+        return TestTokens.sign(TestTokens.claims(user, channels), SECRET);
+    }
+
+    private static String unique(String prefix) {
+        return prefix + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private static HttpResponse<String> publish(RelayProcess relay, List<String> channels, int n) throws Exception {
+        JsonObject body = new JsonObject().put("channels", new JsonArray(new ArrayList<>(channels)))
+                .put("data", new JsonObject().put("n", n));
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(relay.base().resolve("/api/v1/notifications"))
+                .header("Authorization", "Bearer " + KEY).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.encode())).build(), HttpResponse.BodyHandlers.ofString());
+        return response;
+    }
+
+    private static double metric(RelayProcess relay, String prefix) throws Exception {
+        URI uri = relay.base().resolve("/q/metrics");
+        String metrics = HTTP.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).body();
+        return metrics.lines().filter(line -> line.startsWith(prefix))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+    }
+}
