@@ -20,12 +20,16 @@ import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import io.relay.channel.ChannelName;
+import io.relay.channel.StreamPosition;
 import io.relay.engine.EngineContractTest;
 import io.relay.engine.EngineUnavailableException;
 import io.relay.engine.PublishRequest;
 import io.relay.engine.PublishResult;
+import io.relay.engine.Notification;
 import io.relay.engine.NotificationListener;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -146,6 +150,61 @@ class RedisEngineTest extends EngineContractTest {
         assertTrue(failed.getCause().getMessage().contains("WRONGTYPE"), failed.getCause().getMessage());
         assertEquals(2, results.get(2).join().channels().get(0).position().offset());
         await().atMost(Duration.ofSeconds(10)).until(() -> delivered.stream().filter(n -> n.channel().value().equals("good")).count() == 2);
+    }
+
+    /** Every kind of key a squatter can put where a channel's key belongs, one case per key of the channel. */
+    @ParameterizedTest(name = "{0} key squatted")
+    @ValueSource(strings = { "offset", "epoch", "stream" })
+    void aKeyOfAnotherTypeOnTheSecondChannelFailsThePublishWithNothingOnTheFirst(String squatted) {
+        listen("first", "second");
+        publish("0", "second");
+        ChannelName second = ChannelName.of("second");
+        String key = switch (squatted) {
+            case "offset" -> RedisKeys.offset(second);
+            case "epoch" -> RedisKeys.epoch(second);
+            default -> RedisKeys.stream(second);
+        };
+        send(Request.cmd(Command.DEL).arg(key));
+        send(Request.cmd(Command.HSET).arg(key).arg("squatter").arg("1"));
+
+        CompletionException failed = assertThrows(CompletionException.class,
+                () -> engine.broker().publish(new PublishRequest(UUID.randomUUID().toString(),
+                        List.of(ChannelName.of("first"), second), "e", "1")).subscribeAsCompletionStage().join());
+        assertInstanceOf(EngineUnavailableException.class, failed.getCause());
+        ChannelName first = ChannelName.of("first");
+        assertEquals(0, send(Request.cmd(Command.EXISTS).arg(RedisKeys.stream(first)).arg(RedisKeys.offset(first))).toInteger());
+
+        // the next publish on the first channel is its first: no offset was burned, nothing was fanned out before it
+        assertEquals(1, publish("2", "first").channels().get(0).position().offset());
+        await().atMost(Duration.ofSeconds(10)).until(() -> delivered.stream().anyMatch(n -> n.channel().equals(first)));
+        assertEquals(List.of("2"), delivered.stream().filter(n -> n.channel().equals(first)).map(Notification::data).toList());
+    }
+
+    @Test
+    void redisOutOfMemoryRefusesTheBatchBeforeWritingAnything() {
+        publish("0", "full");
+        send(Request.cmd(Command.CONFIG).arg("SET").arg("maxmemory").arg("1"));
+        try {
+            CompletionException failed = assertThrows(CompletionException.class,
+                    () -> startInOneTurn(2, i -> i == 0 ? "full" : "new").get(1).join());
+            assertTrue(failed.getCause().getMessage().contains("OOM"), failed.getCause().getMessage());
+        } finally {
+            send(Request.cmd(Command.CONFIG).arg("SET").arg("maxmemory").arg("0"));
+        }
+        assertEquals(1, send(Request.cmd(Command.XLEN).arg(RedisKeys.stream(ChannelName.of("full")))).toInteger());
+        assertEquals(0, send(Request.cmd(Command.EXISTS).arg(RedisKeys.epoch(ChannelName.of("new")))).toInteger());
+    }
+
+    @Test
+    void aLostOffsetKeyContinuesTheEpochAfterItsStreamsLastEntry() {
+        PublishResult before = publish("1", "evicted");
+        publish("2", "evicted");
+        publish("3", "evicted");
+        send(Request.cmd(Command.DEL).arg(RedisKeys.offset(ChannelName.of("evicted"))));
+
+        StreamPosition after = publish("4", "evicted").channels().get(0).position();
+        assertEquals(new StreamPosition(before.channels().get(0).position().epoch(), 4), after);
+        assertEquals(4, send(Request.cmd(Command.XLEN).arg(RedisKeys.stream(ChannelName.of("evicted")))).toInteger());
     }
 
     /** Publishes {@code count} notifications from one task on an event loop, the i-th to {@code channel(i)}. */
