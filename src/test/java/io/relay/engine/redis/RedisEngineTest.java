@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -205,6 +206,37 @@ class RedisEngineTest extends EngineContractTest {
         StreamPosition after = publish("4", "evicted").channels().get(0).position();
         assertEquals(new StreamPosition(before.channels().get(0).position().epoch(), 4), after);
         assertEquals(4, send(Request.cmd(Command.XLEN).arg(RedisKeys.stream(ChannelName.of("evicted")))).toInteger());
+    }
+
+    @Test
+    void noWarningAtStartWhenRedisNeverEvicts() {
+        assertEquals(Optional.empty(), RedisEvictionPolicy.warning(redis).await().atMost(Duration.ofSeconds(10)));
+    }
+
+    @Test
+    void warnsAtStartWhenRedisMayEvictRelaysKeys() {
+        send(Request.cmd(Command.CONFIG).arg("SET").arg("maxmemory-policy").arg("allkeys-lru"));
+        try {
+            String warning = RedisEvictionPolicy.warning(redis).await().atMost(Duration.ofSeconds(10)).orElseThrow();
+            assertTrue(warning.contains("maxmemory-policy is allkeys-lru") && warning.contains("noeviction"), warning);
+        } finally {
+            send(Request.cmd(Command.CONFIG).arg("SET").arg("maxmemory-policy").arg("noeviction"));
+        }
+    }
+
+    @Test
+    void warnsAtStartThatThePolicyIsUncheckedWhereConfigIsRefused() {
+        send(Request.cmd(Command.ACL).arg("SETUSER").arg("managed").arg("on").arg(">secret").arg("~*").arg("&*")
+                .arg("+@all").arg("-config"));
+        Redis managed = Redis.createClient(vertx, new RedisOptions()
+                .setConnectionString("redis://managed:secret@127.0.0.1:" + server.port()));
+        try {
+            String warning = RedisEvictionPolicy.warning(managed).await().atMost(Duration.ofSeconds(10)).orElseThrow();
+            assertTrue(warning.contains("could not read maxmemory-policy") && warning.contains("noeviction"), warning);
+        } finally {
+            managed.close();
+            send(Request.cmd(Command.ACL).arg("DELUSER").arg("managed"));
+        }
     }
 
     /** Publishes {@code count} notifications from one task on an event loop, the i-th to {@code channel(i)}. */
