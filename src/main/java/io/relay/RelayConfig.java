@@ -188,6 +188,14 @@ public interface RelayConfig {
         /** {@code relay.redis.request-timeout}: how long presence and disconnect wait for the other replicas' answers. */
         @WithDefault("2s")
         Duration requestTimeout();
+
+        /**
+         * {@code relay.redis.max-pending-publishes}: publishes one event loop may have waiting for
+         * Redis (queued or sent and unanswered); one more gets 503 with {@code Retry-After} and is not
+         * published.
+         */
+        @WithDefault("2048")
+        int maxPendingPublishes();
     }
 
     interface Shutdown {

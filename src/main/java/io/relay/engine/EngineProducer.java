@@ -98,7 +98,8 @@ public class EngineProducer {
             Instance<Redis> redis, Instance<RedisFanout> fanout, Clock clock) {
         return switch (config.engine()) {
             case memory -> new MemoryBroker(channels.get(), listener);
-            case redis -> new RedisBroker(redis.get(), fanout.get(), clock, config.history().ttl(), config.history().size());
+            case redis -> new RedisBroker(redis.get(), fanout.get(), clock, config.history().ttl(), config.history().size(),
+                    config.redis().maxPendingPublishes());
         };
     }
 

@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
+import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 
 import org.junit.jupiter.api.AfterAll;
@@ -28,6 +29,7 @@ import io.relay.channel.ChannelName;
 import io.relay.channel.StreamPosition;
 import io.relay.engine.EngineContractTest;
 import io.relay.engine.EngineUnavailableException;
+import io.relay.engine.PublishQueueFullException;
 import io.relay.engine.PublishRequest;
 import io.relay.engine.PublishResult;
 import io.relay.engine.Notification;
@@ -65,7 +67,7 @@ class RedisEngineTest extends EngineContractTest {
         redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(server.url()).setMaxPoolSize(8));
         send(Request.cmd(Command.FLUSHALL));
         fanout = new RedisFanout(redis, vertx, listener);
-        return new Engine(new RedisBroker(redis, fanout, Clock.systemUTC(), REDIS_TTL, HISTORY_SIZE),
+        return new Engine(new RedisBroker(redis, fanout, Clock.systemUTC(), REDIS_TTL, HISTORY_SIZE, 1024),
                 new RedisHistory(redis, REDIS_TTL), new RedisIdempotencyStore(redis, REDIS_TTL), () -> {
                     fanout.close();
                     redis.close();
@@ -151,6 +153,30 @@ class RedisEngineTest extends EngineContractTest {
         assertTrue(failed.getCause().getMessage().contains("WRONGTYPE"), failed.getCause().getMessage());
         assertEquals(2, results.get(2).join().channels().get(0).position().offset());
         await().atMost(Duration.ofSeconds(10)).until(() -> delivered.stream().filter(n -> n.channel().value().equals("good")).count() == 2);
+    }
+
+    @Test
+    void aPublishOverTheEventLoopsBoundIsRefusedWithNothingPublished() {
+        int bound = 3;
+        RedisBroker small = new RedisBroker(redis, fanout, Clock.systemUTC(), REDIS_TTL, HISTORY_SIZE, bound);
+        CompletableFuture<List<CompletableFuture<PublishResult>>> started = new CompletableFuture<>();
+        vertx.getOrCreateContext().runOnContext(v -> started.complete(IntStream.range(0, bound + 2)
+                .mapToObj(i -> small.publish(new PublishRequest(UUID.randomUUID().toString(), List.of(ChannelName.of("bounded")),
+                        null, Integer.toString(i))).subscribeAsCompletionStage())
+                .toList()));
+        List<CompletableFuture<PublishResult>> results = started.orTimeout(10, TimeUnit.SECONDS).join();
+
+        assertEquals(List.of(1L, 2L, 3L), offsets(results.subList(0, bound).stream().map(CompletableFuture::join).toList()));
+        for (CompletableFuture<PublishResult> refused : results.subList(bound, bound + 2)) {
+            CompletionException failed = assertThrows(CompletionException.class, refused::join);
+            PublishQueueFullException full = assertInstanceOf(PublishQueueFullException.class, failed.getCause());
+            assertEquals(503, full.problem().status());
+            assertEquals("1", full.headers().get("Retry-After"));
+        }
+        assertEquals(bound, send(Request.cmd(Command.XLEN).arg(RedisKeys.stream(ChannelName.of("bounded")))).toInteger());
+        // answered publishes leave the bound: the loop takes publishes again
+        assertEquals(List.of(4L), offsets(List.of(small.publish(new PublishRequest(UUID.randomUUID().toString(),
+                List.of(ChannelName.of("bounded")), null, "4")).await().atMost(Duration.ofSeconds(10)))));
     }
 
     /** Every kind of key a squatter can put where a channel's key belongs, one case per key of the channel. */
