@@ -223,9 +223,9 @@ public interface RelayConfig {
     }
 
     /**
-     * Before a replica reports ready, it sends itself real traffic over loopback (WebSockets and
-     * publishes, per-user and broadcast) until the JIT has compiled the paths that serve clients,
-     * so that its first clients do not pay for compiling them (ops.WarmUp).
+     * Before a replica reports ready, it sends real traffic over loopback (WebSockets and publishes,
+     * per-user and broadcast) to a private copy of its serving stack until the JIT has compiled the
+     * paths that serve clients, so that its first clients do not pay for compiling them (ops.WarmUp).
      */
     interface WarmUp {
         /** {@code relay.warm-up.enabled}: warm up before reporting ready (off in the dev and test profiles). */
@@ -236,7 +236,7 @@ public interface RelayConfig {
         @WithDefault("20s")
         Duration maxDuration();
 
-        /** {@code relay.warm-up.connections}: WebSockets the warm-up opens to its own replica. */
+        /** {@code relay.warm-up.connections}: WebSockets the warm-up opens to its private stack. */
         @WithDefault("100")
         int connections();
 
