@@ -1,6 +1,11 @@
+#!lua
+-- The shebang (no flags) makes Redis 7 refuse the whole call before it starts, writing nothing, when
+-- Redis is out of memory, a read-only replica or unable to persist: no write can then fail halfway.
 -- Appends the publishes of one batch (one replica's event-loop turn), each notification to each of
 -- its channels, and fans each out. The script runs alone, so a publish lands on all its channels
--- with no other publish in between; one publish that fails fails alone (pcall), not its batch.
+-- with no other publish in between. Redis does not roll a script back, so each publish is checked
+-- on every channel before anything of it is written: one that would fail fails alone, with nothing
+-- stored or fanned out on any of its channels, and the others of the batch land.
 -- KEYS: per channel of every publish, in order, 3 keys: offset counter, epoch, stream.
 -- ARGV: ttl_ms, max_len, time (ISO-8601), the same time as epoch seconds and nanoseconds, fanout
 --       prefix, a fresh epoch for any channel that has none (history lost or new), then per publish:
@@ -11,28 +16,104 @@
 local ttl, max_len, time, prefix, fresh_epoch = ARGV[1], ARGV[2], ARGV[3], ARGV[6], ARGV[7]
 local time_header = ARGV[4] .. '\n' .. ARGV[5] .. '\n'
 
-local function append(id, event, data, channels, first_key, first_arg)
+-- At most 14 digits, so that the number is exact in Lua and prints without an exponent.
+local function positive_integer(value)
+  return value ~= nil and string.match(value, '^[1-9]%d*$') ~= nil and #value <= 14
+end
+
+if not (positive_integer(ttl) and positive_integer(max_len)) then
+  return redis.error_reply('ERR publish.lua: ttl and max_len must be positive integers')
+end
+
+-- The batch's layout is checked whole before anything is written: a malformed one fails every publish.
+local publishes = {}
+local key, arg = 1, 8
+while arg <= #ARGV do
+  local channels = ARGV[arg + 3]
+  if not positive_integer(channels) then
+    return redis.error_reply('ERR publish.lua: bad channel count at argument ' .. (arg + 3))
+  end
+  channels = tonumber(channels)
+  if key + 3 * channels - 1 > #KEYS or arg + 3 + channels > #ARGV then
+    return redis.error_reply('ERR publish.lua: the batch names fewer keys or channels than it counts')
+  end
+  publishes[#publishes + 1] = { key = key, arg = arg, channels = channels }
+  key, arg = key + 3 * channels, arg + 4 + channels
+end
+if key ~= #KEYS + 1 then
+  return redis.error_reply('ERR publish.lua: the batch names more keys than its publishes use')
+end
+
+local function failed(reply)
+  return type(reply) == 'table' and reply.err ~= nil
+end
+
+local function wrong_type(key_name)
+  return 'WRONGTYPE ' .. key_name .. ' holds a key of another type than Relay keeps there; nothing was published'
+end
+
+-- Where a publish goes on one channel, read without writing: {epoch, offset, fresh}, or nil and why not.
+-- The offset follows both the counter and the stream's newest entry, so a lost counter (evicted, say)
+-- continues its epoch after the last offset given instead of giving that offset again.
+local function plan(seq_key, epoch_key, stream_key)
+  local epoch = redis.pcall('GET', epoch_key)
+  if failed(epoch) then
+    return nil, wrong_type(epoch_key)
+  end
+  local seq = redis.pcall('GET', seq_key)
+  if failed(seq) then
+    return nil, wrong_type(seq_key)
+  end
+  local counter = seq and (seq == '0' or positive_integer(seq)) and tonumber(seq)
+  if epoch and seq and not counter then
+    return nil, 'ERR ' .. seq_key .. ' holds no offset; nothing was published'
+  end
+  local next_offset = (counter or 0) + 1
+  -- the common case costs one lookup that finds nothing: no entry at or after the next offset
+  local later = redis.pcall('XRANGE', stream_key, string.format('%d-0', next_offset), '+', 'COUNT', 1)
+  if failed(later) then
+    return nil, wrong_type(stream_key)
+  end
+  if not epoch then
+    -- no epoch: the channel is new or Redis lost it; whatever is left of it belongs to no epoch.
+    -- Channels new in the same batch share the fresh epoch: an epoch tells apart the lives of one
+    -- channel, never two channels.
+    return { fresh_epoch, 1, true }
+  end
+  if #later > 0 then
+    local newest = redis.call('XREVRANGE', stream_key, '+', '-', 'COUNT', 1)
+    next_offset = tonumber(string.match(newest[1][1], '^(%d+)')) + 1
+  end
+  return { epoch, next_offset, false }
+end
+
+local function append(id, event, data, first_key, first_arg, channels)
+  local plans = {}
+  for i = 0, channels - 1 do
+    local k = first_key + 3 * i
+    local where, why = plan(KEYS[k], KEYS[k + 1], KEYS[k + 2])
+    if not where then
+      return { 0, why }
+    end
+    plans[i] = where
+  end
   local out = { 1 }
   for i = 0, channels - 1 do
     local k = first_key + 3 * i
     local seq_key, epoch_key, stream_key = KEYS[k], KEYS[k + 1], KEYS[k + 2]
-    local channel = ARGV[first_arg + i]
-    local epoch = redis.call('GET', epoch_key)
-    if not epoch then
-      -- no epoch: the channel is new or Redis lost it; whatever is left of it belongs to no epoch.
-      -- Channels new in the same batch share the fresh epoch: an epoch tells apart the lives of one
-      -- channel, never two channels.
-      epoch = fresh_epoch
+    local epoch, offset, fresh = plans[i][1], plans[i][2], plans[i][3]
+    local offset_text = string.format('%d', offset)
+    if fresh then
       redis.call('DEL', seq_key, stream_key)
-      redis.call('SET', epoch_key, epoch)
+      redis.call('SET', epoch_key, epoch, 'PX', ttl)
+    else
+      redis.call('PEXPIRE', epoch_key, ttl)
     end
-    local offset = redis.call('INCR', seq_key)
-    redis.call('XADD', stream_key, 'MAXLEN', max_len, offset .. '-0', 'i', id, 'v', event, 'd', data, 't', time)
-    redis.call('PEXPIRE', seq_key, ttl)
-    redis.call('PEXPIRE', epoch_key, ttl)
+    redis.call('SET', seq_key, offset_text, 'PX', ttl)
+    redis.call('XADD', stream_key, 'MAXLEN', max_len, offset_text .. '-0', 'i', id, 'v', event, 'd', data, 't', time)
     redis.call('PEXPIRE', stream_key, ttl)
-    redis.call('PUBLISH', prefix .. channel,
-      epoch .. '\n' .. offset .. '\n' .. id .. '\n' .. time_header .. #event .. '\n' .. event .. data)
+    redis.call('PUBLISH', prefix .. ARGV[first_arg + i],
+      epoch .. '\n' .. offset_text .. '\n' .. id .. '\n' .. time_header .. #event .. '\n' .. event .. data)
     out[#out + 1] = epoch
     out[#out + 1] = offset
   end
@@ -40,14 +121,13 @@ local function append(id, event, data, channels, first_key, first_arg)
 end
 
 local replies = {}
-local key, arg = 1, 8
-while arg <= #ARGV do
-  local channels = tonumber(ARGV[arg + 3])
-  local ok, reply = pcall(append, ARGV[arg], ARGV[arg + 1], ARGV[arg + 2], channels, key, arg + 4)
+for _, p in ipairs(publishes) do
+  -- After the checks no write is expected to fail; pcall still keeps an unforeseen error to its own
+  -- publish, instead of failing the publishes of the batch already stored.
+  local ok, reply = pcall(append, ARGV[p.arg], ARGV[p.arg + 1], ARGV[p.arg + 2], p.key, p.arg + 4, p.channels)
   if not ok then
     reply = { 0, type(reply) == 'table' and reply.err or tostring(reply) }
   end
   replies[#replies + 1] = reply
-  key, arg = key + 3 * channels, arg + 4 + channels
 end
 return replies

@@ -206,6 +206,14 @@ public interface RelayConfig {
          */
         @WithDefault("2s")
         Duration requestTimeout();
+
+        /**
+         * {@code relay.redis.max-pending-publishes}: publishes one event loop may have waiting for
+         * Redis (queued or sent and unanswered); one more gets 503 with {@code Retry-After} and is not
+         * published.
+         */
+        @WithDefault("2048")
+        int maxPendingPublishes();
     }
 
     interface Shutdown {
@@ -233,9 +241,9 @@ public interface RelayConfig {
     }
 
     /**
-     * Before a replica reports ready, it sends itself real traffic over loopback (WebSockets and
-     * publishes, per-user and broadcast) until the JIT has compiled the paths that serve clients,
-     * so that its first clients do not pay for compiling them (ops.WarmUp).
+     * Before a replica reports ready, it sends real traffic over loopback (WebSockets and publishes,
+     * per-user and broadcast) to a private copy of its serving stack until the JIT has compiled the
+     * paths that serve clients, so that its first clients do not pay for compiling them (ops.WarmUp).
      */
     interface WarmUp {
         /** {@code relay.warm-up.enabled}: warm up before reporting ready (off in the dev and test profiles). */
@@ -246,7 +254,7 @@ public interface RelayConfig {
         @WithDefault("20s")
         Duration maxDuration();
 
-        /** {@code relay.warm-up.connections}: WebSockets the warm-up opens to its own replica. */
+        /** {@code relay.warm-up.connections}: WebSockets the warm-up opens to its private stack. */
         @WithDefault("100")
         int connections();
 

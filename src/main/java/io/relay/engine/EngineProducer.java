@@ -18,6 +18,7 @@ import io.relay.engine.memory.MemoryHistory;
 import io.relay.engine.memory.MemoryIdempotencyStore;
 import io.relay.engine.memory.MemoryReplicas;
 import io.relay.engine.redis.RedisBroker;
+import io.relay.engine.redis.RedisEvictionPolicy;
 import io.relay.engine.redis.RedisFanout;
 import io.relay.engine.redis.RedisHistory;
 import io.relay.engine.redis.RedisIdempotencyStore;
@@ -63,10 +64,14 @@ public class EngineProducer {
                 config.redis().requestTimeout());
     }
 
-    /** A Redis replica announces itself and answers the others from start-up, not from its first request. */
-    void startReplicas(@Observes StartupEvent event, RelayConfig config, Instance<RedisReplicas> replicas) {
+    /**
+     * A Redis replica announces itself and answers the others from start-up, not from its first
+     * request; and it says at once when Redis may evict Relay's keys.
+     */
+    void startReplicas(@Observes StartupEvent event, RelayConfig config, Instance<RedisReplicas> replicas, Instance<Redis> redis) {
         if (config.engine() == RelayConfig.EngineKind.redis) {
             replicas.get();
+            RedisEvictionPolicy.warnAtStart(redis.get());
         }
     }
 
@@ -93,7 +98,8 @@ public class EngineProducer {
             Instance<Redis> redis, Instance<RedisFanout> fanout, Clock clock) {
         return switch (config.engine()) {
             case memory -> new MemoryBroker(channels.get(), listener);
-            case redis -> new RedisBroker(redis.get(), fanout.get(), clock, config.history().ttl(), config.history().size());
+            case redis -> new RedisBroker(redis.get(), fanout.get(), clock, config.history().ttl(), config.history().size(),
+                    config.redis().maxPendingPublishes());
         };
     }
 

@@ -115,7 +115,7 @@ public class RelayMetrics {
         engineErrors.computeIfAbsent(operation, o -> registry.counter("relay.engine.errors", "operation", o)).increment();
     }
 
-    /** {@code limit}: connections, user_connections, handshake_rate, publish_rate, ws_op_rate. */
+    /** {@code limit}: connections, user_connections, handshake_rate, publish_rate, ws_op_rate, publish_queue. */
     public void limited(String limit) {
         limited.computeIfAbsent(limit, l -> registry.counter("relay.limited", "limit", l)).increment();
     }

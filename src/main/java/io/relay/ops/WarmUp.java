@@ -2,29 +2,27 @@ package io.relay.ops;
 
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 
-import jakarta.enterprise.event.ObservesAsync;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-import io.quarkus.value.registry.ValueRegistry;
-import io.quarkus.vertx.http.HttpServer;
-import io.quarkus.vertx.http.HttpServerStart;
+import io.quarkus.runtime.StartupEvent;
 import io.relay.RelayConfig;
-import io.relay.auth.PublisherKeys;
-import io.relay.auth.TokenVerifier;
 import io.vertx.core.Vertx;
 
 /**
- * The start-up warm-up: once the HTTP server listens, and before readiness reports UP, the replica
- * sends itself real traffic ({@link WarmUpLoad}) in rounds, each followed by a wait for the JIT
- * compilers to go nearly idle, until a round leaves them nearly idle. Otherwise a new replica, the
- * one a rollout sends traffic to, compiles the paths that serve clients on the cores that serve them.
+ * The start-up warm-up: at start-up, and before readiness reports UP, the replica sends real traffic
+ * ({@link WarmUpLoad}) in rounds, each followed by a wait for the JIT compilers to go nearly idle,
+ * until a round leaves them nearly idle. Otherwise a new replica, the one a rollout sends traffic
+ * to, compiles the paths that serve clients on the cores that serve them. The traffic goes to a
+ * private copy of the serving stack ({@link WarmUpServer}): the same code, none of the replica's
+ * state, so nothing of it reaches the configured engine, the metrics or any client.
  * Bounded by {@code relay.warm-up.max-duration}: the replica reports ready then, warm or not.
  */
 @Singleton
@@ -40,31 +38,32 @@ public class WarmUp {
     private static final int NEXT_ROUND_DIVISOR = 4;
     private static final long COMPILER_POLL_MILLIS = 100;
 
+    private final RelayConfig relayConfig;
     private final RelayConfig.WarmUp config;
-    private final String publisherKey;
-    private final TokenVerifier verifier;
     private final StartupCheck startupCheck;
     private final Shutdown shutdown;
-    private final ValueRegistry values;
+    private final Clock clock;
     private final Vertx vertx;
     private volatile boolean done;
+    private volatile Report report = new Report(0, 0, 0, 0, 0, false);
 
-    public WarmUp(RelayConfig config, TokenVerifier verifier, StartupCheck startupCheck, Shutdown shutdown, ValueRegistry values, Vertx vertx,
-            @ConfigProperty(name = "quarkus.http.insecure-requests", defaultValue = "enabled") String insecureRequests,
-            @ConfigProperty(name = "quarkus.http.host-enabled", defaultValue = "true") boolean hostEnabled) {
+    /** What the warm-up did: the figures of its log line. */
+    public record Report(int connections, int accepted, int failed, long framesReceived, int rounds, boolean idle) {
+    }
+
+    public WarmUp(RelayConfig config, StartupCheck startupCheck, Shutdown shutdown, Clock clock, Vertx vertx) {
+        this.relayConfig = config;
         this.config = config.warmUp();
-        this.publisherKey = PublisherKeys.configured(config).stream().findFirst().orElse("");
-        this.verifier = verifier;
         this.startupCheck = startupCheck;
         this.shutdown = shutdown;
-        this.values = values;
+        this.clock = clock;
         this.vertx = vertx;
-        // the warm-up speaks plain HTTP to the replica's own port: without it, nothing to warm through
-        boolean plainHttp = hostEnabled && "enabled".equals(insecureRequests);
-        if (this.config.enabled() && !plainHttp) {
-            LOG.info("warm-up skipped: the replica serves no plain HTTP to warm up through");
-        }
-        this.done = !this.config.enabled() || !plainHttp;
+        this.done = !this.config.enabled();
+    }
+
+    /** What the warm-up did, once it is over; all zero while it runs or when it is off. */
+    public Report report() {
+        return report;
     }
 
     /** Whether the warm-up is over (or off): until then readiness is DOWN. */
@@ -72,71 +71,50 @@ public class WarmUp {
         return done;
     }
 
-    void onHttpServerStarted(@ObservesAsync HttpServerStart started) {
+    /** After {@link StartupCheck} (priority 1): a refused start-up exits without warming up. */
+    void onStart(@Observes StartupEvent event) {
         if (done || startupCheck.refused()) {
             return;
         }
-        String host = loopbackFor(started.options().getHost());
-        int port = port(started);
-        Thread thread = new Thread(() -> run(host, port), "relay-warm-up");
+        Thread thread = new Thread(this::run, "relay-warm-up");
         thread.setDaemon(true);
         thread.start();
     }
 
-    private int port(HttpServerStart started) {
-        Integer actual = values.getOrDefault(HttpServer.HTTP_PORT, null);
-        return actual != null && actual > 0 ? actual : started.options().getPort();
-    }
-
-    /** Where to reach a server bound to {@code host}: loopback for a wildcard bind. */
-    static String loopbackFor(String host) {
-        if (host == null || host.isEmpty() || host.equals("0.0.0.0") || host.equals("localhost")) {
-            return "127.0.0.1";
-        }
-        if (host.equals("::") || host.equals("[::]")) {
-            return "::1";
-        }
-        return host;
-    }
-
-    private void run(String host, int port) {
+    private void run() {
         long started = System.nanoTime();
         Instant deadline = Instant.now().plus(config.maxDuration());
-        WarmUpLoad load = new WarmUpLoad(vertx, host, port, config.connections(), publisherKey, verifier, deadline,
-                shutdown::isShuttingDown);
-        try {
+        try (WarmUpServer server = WarmUpServer.start(vertx, relayConfig, clock);
+                WarmUpLoad load = new WarmUpLoad(vertx, WarmUpServer.LOOPBACK, server.port(), config.connections(),
+                        server.publisherKey(), server.verifier(), deadline, shutdown::isShuttingDown)) {
             int rounds = 0;
             boolean idle = false;
-            try {
-                load.connect(config.connections());
-                // While C2 works through the first round's queue it raises its thresholds, so some
-                // methods stay one step short of it; a smaller round compiles them. Rounds go on
-                // until one leaves the compilers nearly idle.
-                int publishes = config.publishes();
-                boolean compiledInRound = true;
-                while (compiledInRound && !load.over()) {
-                    long roundStart = System.nanoTime();
-                    long compiledBefore = compilationMillis();
-                    load.publish(publishes);
-                    load.awaitDeliveries();
-                    idle = awaitCompilerIdle(deadline);
-                    rounds++;
-                    long roundMillis = (System.nanoTime() - roundStart) / 1_000_000;
-                    compiledInRound = compilationMillis() - compiledBefore > roundMillis * ROUND_COMPILE_SHARE;
-                    publishes = Math.max(1, config.publishes() / NEXT_ROUND_DIVISOR);
-                }
-            } finally {
-                load.close();
+            load.connect(config.connections());
+            // While C2 works through the first round's queue it raises its thresholds, so some
+            // methods stay one step short of it; a smaller round compiles them. Rounds go on
+            // until one leaves the compilers nearly idle.
+            int publishes = config.publishes();
+            boolean compiledInRound = true;
+            while (compiledInRound && !load.over()) {
+                long roundStart = System.nanoTime();
+                long compiledBefore = compilationMillis();
+                load.publish(publishes);
+                load.awaitDeliveries();
+                idle = awaitCompilerIdle(deadline);
+                rounds++;
+                long roundMillis = (System.nanoTime() - roundStart) / 1_000_000;
+                compiledInRound = compilationMillis() - compiledBefore > roundMillis * ROUND_COMPILE_SHARE;
+                publishes = Math.max(1, config.publishes() / NEXT_ROUND_DIVISOR);
             }
+            report = new Report(load.connections(), load.accepted(), load.failed(), load.framesReceived(), rounds, idle);
             LOG.infof("warm-up done in %.1f s: %d WebSockets, %d publishes accepted, %d failed, %d frames received, %d rounds; %s",
-                    (System.nanoTime() - started) / 1e9, load.connections(), load.accepted(), load.failed(),
-                    load.framesReceived(), rounds, idle ? "the JIT is idle" : "the JIT was still compiling at relay.warm-up.max-duration");
+                    (System.nanoTime() - started) / 1e9, report.connections(), report.accepted(), report.failed(),
+                    report.framesReceived(), rounds, idle ? "the JIT is idle" : "the JIT was still compiling at relay.warm-up.max-duration");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
             LOG.warnf("warm-up stopped early: %s", e.toString());
         } finally {
-            verifier.revokeInProcess();
             done = true;
         }
     }

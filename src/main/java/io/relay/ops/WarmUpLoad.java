@@ -28,15 +28,16 @@ import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 
 /**
- * The warm-up's traffic: real WebSockets and real publishes over loopback, through the same routes,
- * checks, engine and sockets as any client's, so that the JIT compiles what clients will run. The
+ * The warm-up's traffic: real WebSockets and real publishes over loopback to {@link WarmUpServer},
+ * through the same routes, checks and sockets as any client's, so that the JIT compiles what clients
+ * will run. The
  * clients are Vert.x's own, on the replica's event loops: they share most of their code with the
  * server, so compiling them costs little more, and they are cheap per message. The warm-up's thread
  * only paces them and waits.
  */
 final class WarmUpLoad implements AutoCloseable {
 
-    /** The broadcast channel every warm-up connection reads; granted to the warm-up's subscribers only. */
+    /** The broadcast channel every warm-up connection reads, in the warm-up's private stack only. */
     static final String BROADCAST = "relay.warm-up";
     /** Warm-up subscriber i is user {@code relay-warm-up-i}; its per-user channel is {@code user:relay-warm-up-i}. */
     static final String USER_PREFIX = "relay-warm-up-";
@@ -44,8 +45,8 @@ final class WarmUpLoad implements AutoCloseable {
     static final int BROADCAST_EVERY = 20;
     /**
      * Per-user publishes go to the first this many connections' channels: channels keep their last
-     * notifications (relay.history.size each), so fewer channels keep less of the warm-up, in the
-     * memory engine's heap or in Redis, and the publish path is the same for any channel.
+     * notifications (relay.history.size each) until the warm-up ends, so fewer channels hold less
+     * heap meanwhile, and the publish path is the same for any channel.
      */
     static final int PER_USER_CHANNELS = 10;
     /** Publishes in flight, as a busy publisher has; more only queues on the one replica. */
@@ -53,7 +54,7 @@ final class WarmUpLoad implements AutoCloseable {
     private static final int HANDSHAKES_IN_FLIGHT = 64;
     /** A publish answered nothing for this long counts as failed, so a lost answer cannot hold the warm-up to its deadline. */
     private static final long REQUEST_TIMEOUT_MILLIS = 5_000;
-    /** Failed publishes (the engine is down, say) after which the warm-up gives up. */
+    /** Failed publishes (answers lost or refused) after which the warm-up gives up. */
     private static final int MAX_FAILURES = 100;
     private static final String PAD = "x".repeat(64);
 
@@ -183,7 +184,7 @@ final class WarmUpLoad implements AutoCloseable {
         return framesReceived.get();
     }
 
-    /** Past the deadline, the replica shutting down, or the engine refusing publishes: no more rounds. */
+    /** Past the deadline, the replica shutting down, or publishes failing: no more rounds. */
     boolean over() {
         return stopped.getAsBoolean() || !Instant.now().isBefore(deadline) || failed.get() >= MAX_FAILURES;
     }

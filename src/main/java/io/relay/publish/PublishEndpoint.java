@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 
 import io.relay.auth.PublisherGuard;
 import io.relay.engine.EngineUnavailableException;
+import io.relay.engine.PublishQueueFullException;
 import io.relay.engine.PublishRequest;
 import io.relay.engine.PublishResult;
 import io.relay.limit.LimitExceededException;
@@ -123,7 +124,10 @@ public class PublishEndpoint {
             refuse(context, problem);
             return;
         }
-        if (failure instanceof EngineUnavailableException) {
+        if (failure instanceof PublishQueueFullException) {
+            metrics.publish("unavailable");
+            metrics.limited("publish_queue");
+        } else if (failure instanceof EngineUnavailableException) {
             metrics.publish("unavailable");
             metrics.engineError("publish");
         }

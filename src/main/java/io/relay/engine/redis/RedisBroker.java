@@ -11,6 +11,7 @@ import io.relay.channel.ChannelName;
 import io.relay.channel.StreamPosition;
 import io.relay.engine.Broker;
 import io.relay.engine.Epochs;
+import io.relay.engine.PublishQueueFullException;
 import io.relay.engine.PublishRequest;
 import io.relay.engine.PublishResult;
 import io.smallrye.mutiny.Uni;
@@ -30,6 +31,11 @@ import io.vertx.redis.client.Response;
  * The script appends each publish to every one of its channels' streams and publishes to their
  * fan-outs, all channels or none, and a publish that fails fails alone. Notifications come back to
  * this replica, like to every other, through {@link RedisFanout}.
+ *
+ * <p>Overflow policy: an event loop holds at most {@code relay.redis.max-pending-publishes} publishes
+ * waiting for Redis (queued or sent and unanswered); one more is refused at once with
+ * {@link PublishQueueFullException} (503 with {@code Retry-After}, nothing published), so a stalled
+ * Redis costs publishers retries rather than the replica its heap.
  */
 public final class RedisBroker implements Broker {
 
@@ -42,13 +48,15 @@ public final class RedisBroker implements Broker {
     private final Clock clock;
     private final String ttlMillis;
     private final String maxLength;
+    private final int maxPending;
     private final ThreadLocal<LoopQueue> queues = new ThreadLocal<>();
 
     private record Pending(PublishRequest request, UniEmitter<? super PublishResult> emitter) {
     }
 
-    public RedisBroker(Redis redis, RedisFanout fanout, Clock clock, Duration ttl, int historySize) {
+    public RedisBroker(Redis redis, RedisFanout fanout, Clock clock, Duration ttl, int historySize, int maxPending) {
         this.redis = redis;
+        this.maxPending = maxPending;
         this.fanout = fanout;
         this.clock = clock;
         this.ttlMillis = Long.toString(ttl.toMillis());
@@ -83,6 +91,8 @@ public final class RedisBroker implements Broker {
     private final class LoopQueue {
         final EventLoop loop;
         final List<Pending> waiting = new ArrayList<>();
+        /** Publishes taken and not yet answered, waiting or in flight: what {@link #maxPending} bounds. */
+        int unanswered;
         int inFlight;
         boolean scheduled;
 
@@ -91,6 +101,11 @@ public final class RedisBroker implements Broker {
         }
 
         void add(Pending pending, Context context) {
+            if (unanswered >= maxPending) {
+                pending.emitter().fail(new PublishQueueFullException(maxPending));
+                return;
+            }
+            unanswered++;
             waiting.add(pending);
             if (waiting.size() >= MAX_BATCH) {
                 sendNext();
@@ -131,6 +146,7 @@ public final class RedisBroker implements Broker {
 
         private void sent(List<Pending> batch, AsyncResult<Response> reply) {
             inFlight--;
+            unanswered -= batch.size();
             if (inFlight == 0) {
                 sendNext();
             }

@@ -10,22 +10,29 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
+import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import io.relay.channel.ChannelName;
+import io.relay.channel.StreamPosition;
 import io.relay.engine.EngineContractTest;
 import io.relay.engine.EngineUnavailableException;
+import io.relay.engine.PublishQueueFullException;
 import io.relay.engine.PublishRequest;
 import io.relay.engine.PublishResult;
+import io.relay.engine.Notification;
 import io.relay.engine.NotificationListener;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -60,7 +67,7 @@ class RedisEngineTest extends EngineContractTest {
         redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(server.url()).setMaxPoolSize(8));
         send(Request.cmd(Command.FLUSHALL));
         fanout = new RedisFanout(redis, vertx, listener, Duration.ofSeconds(2));
-        return new Engine(new RedisBroker(redis, fanout, Clock.systemUTC(), REDIS_TTL, HISTORY_SIZE),
+        return new Engine(new RedisBroker(redis, fanout, Clock.systemUTC(), REDIS_TTL, HISTORY_SIZE, 1024),
                 new RedisHistory(redis, REDIS_TTL), new RedisIdempotencyStore(redis, REDIS_TTL), () -> {
                     fanout.close();
                     redis.close();
@@ -146,6 +153,116 @@ class RedisEngineTest extends EngineContractTest {
         assertTrue(failed.getCause().getMessage().contains("WRONGTYPE"), failed.getCause().getMessage());
         assertEquals(2, results.get(2).join().channels().get(0).position().offset());
         await().atMost(Duration.ofSeconds(10)).until(() -> delivered.stream().filter(n -> n.channel().value().equals("good")).count() == 2);
+    }
+
+    @Test
+    void aPublishOverTheEventLoopsBoundIsRefusedWithNothingPublished() {
+        int bound = 3;
+        RedisBroker small = new RedisBroker(redis, fanout, Clock.systemUTC(), REDIS_TTL, HISTORY_SIZE, bound);
+        CompletableFuture<List<CompletableFuture<PublishResult>>> started = new CompletableFuture<>();
+        vertx.getOrCreateContext().runOnContext(v -> started.complete(IntStream.range(0, bound + 2)
+                .mapToObj(i -> small.publish(new PublishRequest(UUID.randomUUID().toString(), List.of(ChannelName.of("bounded")),
+                        null, Integer.toString(i))).subscribeAsCompletionStage())
+                .toList()));
+        List<CompletableFuture<PublishResult>> results = started.orTimeout(10, TimeUnit.SECONDS).join();
+
+        assertEquals(List.of(1L, 2L, 3L), offsets(results.subList(0, bound).stream().map(CompletableFuture::join).toList()));
+        for (CompletableFuture<PublishResult> refused : results.subList(bound, bound + 2)) {
+            CompletionException failed = assertThrows(CompletionException.class, refused::join);
+            PublishQueueFullException full = assertInstanceOf(PublishQueueFullException.class, failed.getCause());
+            assertEquals(503, full.problem().status());
+            assertEquals("1", full.headers().get("Retry-After"));
+        }
+        assertEquals(bound, send(Request.cmd(Command.XLEN).arg(RedisKeys.stream(ChannelName.of("bounded")))).toInteger());
+        // answered publishes leave the bound: the loop takes publishes again
+        assertEquals(List.of(4L), offsets(List.of(small.publish(new PublishRequest(UUID.randomUUID().toString(),
+                List.of(ChannelName.of("bounded")), null, "4")).await().atMost(Duration.ofSeconds(10)))));
+    }
+
+    /** Every kind of key a squatter can put where a channel's key belongs, one case per key of the channel. */
+    @ParameterizedTest(name = "{0} key squatted")
+    @ValueSource(strings = { "offset", "epoch", "stream" })
+    void aKeyOfAnotherTypeOnTheSecondChannelFailsThePublishWithNothingOnTheFirst(String squatted) {
+        listen("first", "second");
+        publish("0", "second");
+        ChannelName second = ChannelName.of("second");
+        String key = switch (squatted) {
+            case "offset" -> RedisKeys.offset(second);
+            case "epoch" -> RedisKeys.epoch(second);
+            default -> RedisKeys.stream(second);
+        };
+        send(Request.cmd(Command.DEL).arg(key));
+        send(Request.cmd(Command.HSET).arg(key).arg("squatter").arg("1"));
+
+        CompletionException failed = assertThrows(CompletionException.class,
+                () -> engine.broker().publish(new PublishRequest(UUID.randomUUID().toString(),
+                        List.of(ChannelName.of("first"), second), "e", "1")).subscribeAsCompletionStage().join());
+        assertInstanceOf(EngineUnavailableException.class, failed.getCause());
+        ChannelName first = ChannelName.of("first");
+        assertEquals(0, send(Request.cmd(Command.EXISTS).arg(RedisKeys.stream(first)).arg(RedisKeys.offset(first))).toInteger());
+
+        // the next publish on the first channel is its first: no offset was burned, nothing was fanned out before it
+        assertEquals(1, publish("2", "first").channels().get(0).position().offset());
+        await().atMost(Duration.ofSeconds(10)).until(() -> delivered.stream().anyMatch(n -> n.channel().equals(first)));
+        assertEquals(List.of("2"), delivered.stream().filter(n -> n.channel().equals(first)).map(Notification::data).toList());
+    }
+
+    @Test
+    void redisOutOfMemoryRefusesTheBatchBeforeWritingAnything() {
+        publish("0", "full");
+        send(Request.cmd(Command.CONFIG).arg("SET").arg("maxmemory").arg("1"));
+        try {
+            CompletionException failed = assertThrows(CompletionException.class,
+                    () -> startInOneTurn(2, i -> i == 0 ? "full" : "new").get(1).join());
+            assertTrue(failed.getCause().getMessage().contains("OOM"), failed.getCause().getMessage());
+        } finally {
+            send(Request.cmd(Command.CONFIG).arg("SET").arg("maxmemory").arg("0"));
+        }
+        assertEquals(1, send(Request.cmd(Command.XLEN).arg(RedisKeys.stream(ChannelName.of("full")))).toInteger());
+        assertEquals(0, send(Request.cmd(Command.EXISTS).arg(RedisKeys.epoch(ChannelName.of("new")))).toInteger());
+    }
+
+    @Test
+    void aLostOffsetKeyContinuesTheEpochAfterItsStreamsLastEntry() {
+        PublishResult before = publish("1", "evicted");
+        publish("2", "evicted");
+        publish("3", "evicted");
+        send(Request.cmd(Command.DEL).arg(RedisKeys.offset(ChannelName.of("evicted"))));
+
+        StreamPosition after = publish("4", "evicted").channels().get(0).position();
+        assertEquals(new StreamPosition(before.channels().get(0).position().epoch(), 4), after);
+        assertEquals(4, send(Request.cmd(Command.XLEN).arg(RedisKeys.stream(ChannelName.of("evicted")))).toInteger());
+    }
+
+    @Test
+    void noWarningAtStartWhenRedisNeverEvicts() {
+        assertEquals(Optional.empty(), RedisEvictionPolicy.warning(redis).await().atMost(Duration.ofSeconds(10)));
+    }
+
+    @Test
+    void warnsAtStartWhenRedisMayEvictRelaysKeys() {
+        send(Request.cmd(Command.CONFIG).arg("SET").arg("maxmemory-policy").arg("allkeys-lru"));
+        try {
+            String warning = RedisEvictionPolicy.warning(redis).await().atMost(Duration.ofSeconds(10)).orElseThrow();
+            assertTrue(warning.contains("maxmemory-policy is allkeys-lru") && warning.contains("noeviction"), warning);
+        } finally {
+            send(Request.cmd(Command.CONFIG).arg("SET").arg("maxmemory-policy").arg("noeviction"));
+        }
+    }
+
+    @Test
+    void warnsAtStartThatThePolicyIsUncheckedWhereConfigIsRefused() {
+        send(Request.cmd(Command.ACL).arg("SETUSER").arg("managed").arg("on").arg(">secret").arg("~*").arg("&*")
+                .arg("+@all").arg("-config"));
+        Redis managed = Redis.createClient(vertx, new RedisOptions()
+                .setConnectionString("redis://managed:secret@127.0.0.1:" + server.port()));
+        try {
+            String warning = RedisEvictionPolicy.warning(managed).await().atMost(Duration.ofSeconds(10)).orElseThrow();
+            assertTrue(warning.contains("could not read maxmemory-policy") && warning.contains("noeviction"), warning);
+        } finally {
+            managed.close();
+            send(Request.cmd(Command.ACL).arg("DELUSER").arg("managed"));
+        }
     }
 
     /** Publishes {@code count} notifications from one task on an event loop, the i-th to {@code channel(i)}. */
