@@ -1,6 +1,5 @@
 package io.relay.ops;
 
-import java.lang.reflect.Method;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
@@ -80,12 +79,12 @@ final class WarmUpServer implements AutoCloseable {
         String publisherKey = randomKey();
 
         Router router = Router.router(vertx);
-        register(new PublishEndpoint(new PublishService(broker, new MemoryIdempotencyStore(clock, history.ttl(),
+        new PublishEndpoint(new PublishService(broker, new MemoryIdempotencyStore(clock, history.ttl(),
                 config.idempotency().maxKeys())), new PublisherGuard(new PublisherKeys(List.of(publisherKey))), metrics, limits,
-                new PayloadLimit(config)), router);
+                new PayloadLimit(config)).register(router);
         SubscriberHandshake handshake = new SubscriberHandshake(
                 new SubscriberAuthenticator(verifier, new OriginPolicy(config), config), subscriptions, metrics, limits);
-        register(new WsEndpoint(handshake, subscriptions, verifier, metrics, vertx, config, limits), router);
+        new WsEndpoint(handshake, subscriptions, verifier, metrics, vertx, config, limits).register(router);
 
         // one server per event loop, as the replica has; a negative port is a random one they share
         HttpServerOptions options = new HttpServerOptions().setHost(LOOPBACK).setPort(-1);
@@ -122,16 +121,6 @@ final class WarmUpServer implements AutoCloseable {
         } catch (Exception e) {
             // the servers are private and unreachable once the warm-up is over: nothing else to undo
         }
-    }
-
-    /**
-     * The endpoints add their routes in a package-private {@code register(Router)}, called by Quarkus
-     * for the replica's router; the warm-up calls it for its own, without a public seam in transport/ws.
-     */
-    private static void register(Object endpoint, Router router) throws ReflectiveOperationException {
-        Method register = endpoint.getClass().getDeclaredMethod("register", Router.class);
-        register.setAccessible(true);
-        register.invoke(endpoint, router);
     }
 
     private static String randomKey() {

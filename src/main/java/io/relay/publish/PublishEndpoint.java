@@ -61,7 +61,8 @@ public class PublishEndpoint {
         this.payloadLimit = payloadLimit;
     }
 
-    void register(@Observes Router router) {
+    /** Adds the routes: to the replica's router (Quarkus calls it) and to the warm-up's own. */
+    public void register(@Observes Router router) {
         router.route(HttpMethod.POST, PATH).order(-10).handler(this::publish);
         for (HttpMethod other : List.of(HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE)) {
             router.route(other, PATH).order(-10).handler(context -> {

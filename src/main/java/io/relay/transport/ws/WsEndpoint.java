@@ -54,7 +54,8 @@ public class WsEndpoint {
                 config.ws().tcpNoDelay());
     }
 
-    void register(@Observes Router router) {
+    /** Adds the routes: to the replica's router (Quarkus calls it) and to the warm-up's own. */
+    public void register(@Observes Router router) {
         router.route(HttpMethod.GET, PATH).order(-10).handler(this::handshake);
     }
 
