@@ -70,7 +70,10 @@ public interface RelayConfig {
         @WithDefault("24h")
         Duration ttl();
 
-        /** {@code relay.history.max-channels}: channels the memory engine holds; a publish creating one more gets 503. */
+        /**
+         * {@code relay.history.max-channels}: channels the memory engine holds; a publish creating one more
+         * gets 503. Only channels that hold notifications count: reads and subscriptions create none.
+         */
         @WithDefault("1000000")
         int maxChannels();
 

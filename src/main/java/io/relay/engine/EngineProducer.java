@@ -102,7 +102,7 @@ public class EngineProducer {
     History history(RelayConfig config, Instance<MemoryChannels> channels, Instance<Redis> redis) {
         return switch (config.engine()) {
             case memory -> new MemoryHistory(channels.get());
-            case redis -> new RedisHistory(redis.get(), config.history().ttl());
+            case redis -> new RedisHistory(redis.get());
         };
     }
 

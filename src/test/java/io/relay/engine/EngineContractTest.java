@@ -174,11 +174,59 @@ public abstract class EngineContractTest {
         assertEquals(1, page.latest().offset());
     }
 
+    /** Whether the engine holds any state (a channel, a key) at all. */
+    protected abstract boolean holdsAnyState();
+
     @Test
-    void anEmptyChannelHasOffsetZero() {
+    void aChannelWithNoHistoryIsAtTheEmptyPosition() {
         HistoryPage page = read("never-published", null, 100);
-        assertEquals(0, page.latest().offset());
-        assertFalse(page.latest().epoch().isEmpty());
+        assertEquals(StreamPosition.EMPTY, page.latest());
+        assertTrue(page.recovered());
+        assertTrue(page.notifications().isEmpty());
+    }
+
+    @Test
+    void readingOrSubscribingAChannelWithNoHistoryCreatesNothing() {
+        read("unread", null, 100);
+        read("unread", StreamPosition.ORIGIN, 100);
+        read("unread", StreamPosition.EMPTY, 100);
+        HistoryPage elsewhere = read("unread", new StreamPosition("other-life", 3), 100);
+        listen("unread");
+        engine.broker().unsubscribe(ChannelName.of("unread"));
+        listen("unread");
+        assertFalse(elsewhere.recovered(), "a position in a life the channel no longer has is not recovered");
+        assertEquals(StreamPosition.EMPTY, elsewhere.latest());
+        assertFalse(holdsAnyState());
+    }
+
+    @Test
+    void thePositionOfAnEmptyChannelRecoversItsFirstNotifications() {
+        StreamPosition seen = read("first-life", null, 100).latest();
+        publish("1", "first-life");
+        publish("2", "first-life");
+        HistoryPage page = read("first-life", seen, 100);
+        assertTrue(page.recovered(), "a client that saw the channel empty missed nothing of its first life");
+        assertEquals(List.of("1", "2"), page.notifications().stream().map(Notification::data).toList());
+        assertTrue(holdsAnyState());
+    }
+
+    @Test
+    void thePositionOfAnEmptyChannelIsNotRecoveredOnceHistoryWasTrimmed() {
+        for (int i = 1; i <= HISTORY_SIZE + 1; i++) {
+            publish(Integer.toString(i), "trimmed");
+        }
+        HistoryPage page = read("trimmed", StreamPosition.EMPTY, 100);
+        assertFalse(page.recovered(), "offset 1 is no longer retained");
+        assertEquals(2, page.notifications().get(0).offset());
+    }
+
+    @Test
+    void aListenerOfAChannelPublishedLaterGetsItsNotifications() {
+        listen("later");
+        PublishResult result = publish("1", "later");
+        awaitDelivered(1, n -> n.channel().value().equals("later"));
+        assertEquals(result.channels().get(0).position(), delivered.stream()
+                .filter(n -> n.channel().value().equals("later")).findFirst().orElseThrow().position());
     }
 
     @Test

@@ -17,11 +17,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import jakarta.inject.Inject;
+
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.relay.Publisher;
 import io.relay.TestTokens;
 import io.relay.ClientCursor;
+import io.relay.channel.ChannelName;
+import io.relay.channel.Cursor;
+import io.relay.channel.StreamPosition;
+import io.relay.engine.memory.MemoryChannels;
 import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
 import io.vertx.core.json.JsonObject;
@@ -34,6 +40,9 @@ class PollTest {
 
     @TestHTTPResource("/")
     URI base;
+
+    @Inject
+    MemoryChannels channels;
 
     static RequestSpecification as(String token) {
         return given().header("Authorization", "Bearer " + token);
@@ -105,6 +114,27 @@ class PollTest {
         List<String> sorted = channels.stream().sorted().toList();
         assertEquals(sorted, channels, "ordered by channel");
         assertEquals(List.of("t1", "t2", "u1"), answer.getList("notifications.data.n"));
+    }
+
+    @Test
+    void pollsOfChannelsWithNoHistoryCreateNothingAndLaterRecoverTheirFirstNotifications() {
+        String user = unique("reader-");
+        String token = TestTokens.valid(user, "sc-*");
+        int held = channels.size();
+        RequestSpecification request = as(token);
+        for (int i = 0; i < 50; i++) {
+            request.queryParam("channel", unique("sc-") + "-" + i);
+        }
+        String cursor = request.get(PATH).then().statusCode(200).extract().path("cursor");
+        assertTrue(channels.size() <= held, "reading 51 channels with no history created none");
+        Map<ChannelName, StreamPosition> positions = Cursor.parse(cursor).positions();
+        assertEquals(51, positions.size());
+        positions.values().forEach(position -> assertEquals(StreamPosition.EMPTY, position));
+
+        new Publisher(base).publish("user:" + user, new JsonObject().put("n", 1));
+        JsonPath after = poll(token, Map.of("cursor", cursor));
+        assertTrue(after.getBoolean("recovered"), "the client saw the channel empty: it missed nothing");
+        assertEquals(List.of(1), after.getList("notifications.offset"));
     }
 
     @Test
