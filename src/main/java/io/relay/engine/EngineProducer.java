@@ -129,7 +129,8 @@ public class EngineProducer {
     IdempotencyStore idempotencyStore(RelayConfig config, Clock clock, Instance<Redis> redis) {
         return switch (config.engine()) {
             case memory -> new MemoryIdempotencyStore(clock, config.history().ttl(), config.idempotency().maxKeys());
-            case redis -> new RedisIdempotencyStore(redis.get(), config.history().ttl());
+            case redis -> new RedisIdempotencyStore(redis.get(), config.history().ttl(), config.idempotency().claimTtl(),
+                    config.idempotency().maxKeys());
         };
     }
 }

@@ -33,6 +33,8 @@ public abstract class EngineContractTest {
 
     protected static final int HISTORY_SIZE = 10;
     protected static final Duration TTL = Duration.ofMinutes(5);
+    /** Each engine's idempotency store remembers at most this many keys. */
+    protected static final int MAX_IDEMPOTENCY_KEYS = 5;
     private static final Duration WAIT = Duration.ofSeconds(10);
 
     protected final MutableClock clock = new MutableClock();
@@ -306,5 +308,21 @@ public abstract class EngineContractTest {
         PublishResult later = engine.idempotency().publishOnce("key-3", () -> engine.broker()
                 .publish(new PublishRequest("two", List.of(ChannelName.of("k")), null, "1"))).await().atMost(WAIT);
         assertNotEquals(first.id(), later.id());
+    }
+
+    @Test
+    void idempotencyKeysAreBoundedInNumberOldestForgottenFirst() {
+        List<PublishResult> firsts = new ArrayList<>();
+        for (int i = 0; i <= MAX_IDEMPOTENCY_KEYS; i++) {
+            String id = "bounded-" + i;
+            firsts.add(engine.idempotency().publishOnce("bounded-key-" + i, () -> engine.broker()
+                    .publish(new PublishRequest(id, List.of(ChannelName.of("bounded")), null, "1"))).await().atMost(WAIT));
+        }
+        PublishResult newest = engine.idempotency().publishOnce("bounded-key-" + MAX_IDEMPOTENCY_KEYS, () -> engine.broker()
+                .publish(new PublishRequest("again", List.of(ChannelName.of("bounded")), null, "1"))).await().atMost(WAIT);
+        assertEquals(firsts.get(MAX_IDEMPOTENCY_KEYS), newest, "the newest key is remembered");
+        PublishResult oldest = engine.idempotency().publishOnce("bounded-key-0", () -> engine.broker()
+                .publish(new PublishRequest("again", List.of(ChannelName.of("bounded")), null, "1"))).await().atMost(WAIT);
+        assertEquals("again", oldest.id(), "one key over the bound: the oldest was forgotten");
     }
 }

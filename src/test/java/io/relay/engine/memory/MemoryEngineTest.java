@@ -23,7 +23,7 @@ class MemoryEngineTest extends EngineContractTest {
     protected Engine create(NotificationListener listener) {
         channels = new MemoryChannels(clock, HISTORY_SIZE, TTL, MAX_CHANNELS);
         return new Engine(new MemoryBroker(channels, listener), new MemoryHistory(channels),
-                new MemoryIdempotencyStore(clock, TTL, 1000), () -> {
+                new MemoryIdempotencyStore(clock, TTL, MAX_IDEMPOTENCY_KEYS), () -> {
                 });
     }
 
