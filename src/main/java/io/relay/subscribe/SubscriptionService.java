@@ -268,10 +268,6 @@ public class SubscriptionService {
         return hub.sessionCount();
     }
 
-    public int sessionCount(String userId) {
-        return hub.sessionCount(userId);
-    }
-
     private static void scheduleExpiry(Session session) {
         Instant expiresAt = session.subscriber().expiresAt();
         session.expiry(expiresAt == null ? null : session.eventLoop().schedule(() -> {

@@ -13,6 +13,7 @@ import io.relay.auth.SubscriberAuthenticator;
 import io.relay.auth.TokenRejectedException;
 import io.relay.channel.ChannelName;
 import io.relay.channel.Cursor;
+import io.relay.limit.ConnectionSlots;
 import io.relay.limit.LimitExceededException;
 import io.relay.limit.Limits;
 import io.relay.metrics.RelayMetrics;
@@ -22,6 +23,7 @@ import io.relay.subscribe.ChannelRequest;
 import io.relay.subscribe.SubscribeException;
 import io.relay.subscribe.SubscriptionService;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -64,11 +66,15 @@ public class SubscriberHandshake {
             refuse(context, Problem.SHUTTING_DOWN, "this replica is shutting down: connect again (another replica will answer)");
             return null;
         }
+        ConnectionSlots.Slot slot = null;
         try {
             Subscriber subscriber = authenticator.authenticate(request, websocket);
-            limits.admitSubscriber(subscriber);
+            slot = limits.admitSubscriber(subscriber);
             Cursor cursor = cursor(request, cursorOverride);
-            return new Accepted(subscriber, service.initialChannels(subscriber, channels(request), cursor));
+            Accepted accepted = new Accepted(subscriber, service.initialChannels(subscriber, channels(request), cursor));
+            holdUntilEnd(context, slot);
+            slot = null;
+            return accepted;
         } catch (TokenRejectedException rejected) {
             metrics.authFailure(rejected.reason().name());
             rejected.send(context.response());
@@ -79,8 +85,22 @@ public class SubscriberHandshake {
             refuse(context, Problem.INVALID_REQUEST, invalid.getMessage());
         } catch (LimitExceededException limited) {
             limited.send(context.response());
+        } finally {
+            if (slot != null) {
+                // refused after its slot was taken
+                slot.release();
+            }
         }
         return null;
+    }
+
+    /**
+     * Keeps the connection's slot while it serves the subscriber: until its response ends (a stream, a
+     * poll, a refused upgrade) or its TCP connection closes (a WebSocket, or a client that went away).
+     */
+    private static void holdUntilEnd(RoutingContext context, ConnectionSlots.Slot slot) {
+        ((ConnectionBase) context.request().connection()).channel().closeFuture().addListener(closed -> slot.release());
+        context.addEndHandler(ended -> slot.release());
     }
 
     public static void refuse(RoutingContext context, Problem problem, String detail) {
