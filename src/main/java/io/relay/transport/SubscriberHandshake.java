@@ -7,6 +7,9 @@ import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
+import io.netty.channel.ChannelFuture;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GenericFutureListener;
 import io.relay.auth.AccessDeniedException;
 import io.relay.auth.Subscriber;
 import io.relay.auth.SubscriberAuthenticator;
@@ -97,10 +100,16 @@ public class SubscriberHandshake {
     /**
      * Keeps the connection's slot while it serves the subscriber: until its response ends (a stream, a
      * poll, a refused upgrade) or its TCP connection closes (a WebSocket, or a client that went away).
+     * The close listener leaves with the response, so polls on one keep-alive connection pile none up.
      */
     private static void holdUntilEnd(RoutingContext context, ConnectionSlots.Slot slot) {
-        ((ConnectionBase) context.request().connection()).channel().closeFuture().addListener(closed -> slot.release());
-        context.addEndHandler(ended -> slot.release());
+        ChannelFuture closed = ((ConnectionBase) context.request().connection()).channel().closeFuture();
+        GenericFutureListener<Future<? super Void>> onClose = future -> slot.release();
+        closed.addListener(onClose);
+        context.addEndHandler(ended -> {
+            closed.removeListener(onClose);
+            slot.release();
+        });
     }
 
     public static void refuse(RoutingContext context, Problem problem, String detail) {

@@ -109,6 +109,7 @@ class ConnectionCapsTest {
     @Test
     void concurrentWebSocketHandshakesStayWithinTheReplicaCap() {
         assertEquals(MAX_CONNECTIONS, webSockets(i -> TestTokens.valid(unique("ws-cap-"))));
+        assertEquals(MAX_CONNECTIONS, slots.connections(), "open WebSockets keep their slots");
     }
 
     @Test
@@ -120,6 +121,7 @@ class ConnectionCapsTest {
     @Test
     void concurrentSseHandshakesStayWithinTheReplicaCap() {
         assertEquals(MAX_CONNECTIONS, streams("/api/v1/notifications/stream", i -> TestTokens.valid(unique("sse-cap-"))));
+        assertEquals(MAX_CONNECTIONS, slots.connections(), "open streams keep their slots");
     }
 
     @Test
