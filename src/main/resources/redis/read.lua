@@ -1,15 +1,14 @@
 -- Reads a channel's position and what a client at (since_epoch, since_offset) has not seen, in one
--- atomic step. KEYS: offset counter, epoch, stream. ARGV: since_epoch ('' = from now), since_offset,
--- limit, ttl_ms, a fresh epoch to give the channel if it has none.
+-- atomic step; writes nothing. KEYS: offset counter, epoch, stream. ARGV: since_epoch ('' = from now),
+-- since_offset, limit, the epoch of a channel with no history (StreamPosition.EMPTY).
 -- Returns: epoch, latest offset, oldest retained offset, then per entry: offset, id, event, data, time.
 local seq_key, epoch_key, stream_key = KEYS[1], KEYS[2], KEYS[3]
-local since_epoch, since_offset, limit, ttl = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
+local since_epoch, since_offset, limit = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
 local epoch = redis.call('GET', epoch_key)
 if not epoch then
-  -- give the channel its epoch now, so that a position read before the first publish stays valid
-  epoch = ARGV[5]
-  redis.call('DEL', seq_key, stream_key)
-  redis.call('SET', epoch_key, epoch, 'PX', ttl)
+  -- no history (or what is left of one Redis lost the epoch of, which belongs to no epoch): a reader
+  -- creates nothing, so that reading any number of names costs Redis no memory
+  return { ARGV[4], 0, 1 }
 end
 local latest = tonumber(redis.call('GET', seq_key) or '0')
 local first = redis.call('XRANGE', stream_key, '-', '+', 'COUNT', 1)

@@ -70,7 +70,10 @@ public interface RelayConfig {
         @WithDefault("24h")
         Duration ttl();
 
-        /** {@code relay.history.max-channels}: channels the memory engine holds; a publish creating one more gets 503. */
+        /**
+         * {@code relay.history.max-channels}: channels the memory engine holds; a publish creating one more
+         * gets 503. Only channels that hold notifications count: reads and subscriptions create none.
+         */
         @WithDefault("1000000")
         int maxChannels();
 
@@ -264,8 +267,20 @@ public interface RelayConfig {
     }
 
     interface Idempotency {
-        /** {@code relay.idempotency.max-keys}: Idempotency-Key results remembered (oldest forgotten first). */
+        /**
+         * {@code relay.idempotency.max-keys}: Idempotency-Key results remembered (oldest forgotten first), per
+         * replica on the memory engine and in Redis for all replicas on the Redis engine.
+         */
         @WithDefault("100000")
         int maxKeys();
+
+        /**
+         * {@code relay.idempotency.claim-ttl} (Redis engine): how long a key claimed by a first publish is kept
+         * before its result is stored. Longer than a publish takes (one script call, milliseconds), so a
+         * retry does not publish again; short, so a claim whose result never came (the replica died, or
+         * Redis failed the write) holds retries off for seconds, not for relay.history.ttl.
+         */
+        @WithDefault("10s")
+        Duration claimTtl();
     }
 }

@@ -12,13 +12,17 @@ public final class Recovery {
     /**
      * Whether a client at {@code since} can be brought up to date without a gap: same epoch, not
      * ahead of the channel, and nothing after it dropped from retention. No position means "from now",
-     * where nothing can have been missed.
+     * where nothing can have been missed. A client at {@link StreamPosition#EMPTY} saw the channel with
+     * no history: it missed nothing of whichever epoch followed while offset 1 is still retained.
      *
      * @param oldestRetained offset of the oldest retained notification; {@code latest + 1} when none is
      */
     public static boolean isRecovered(StreamPosition since, StreamPosition latest, long oldestRetained) {
         if (since == null) {
             return true;
+        }
+        if (since.equals(StreamPosition.EMPTY)) {
+            return oldestRetained == 1;
         }
         return since.epoch().equals(latest.epoch())
                 && since.offset() <= latest.offset()

@@ -13,6 +13,14 @@ public record StreamPosition(String epoch, long offset) {
     /** A position in no epoch: reading from it returns everything retained (engines' epochs never equal it). */
     public static final StreamPosition ORIGIN = new StreamPosition("-", 0);
 
+    /**
+     * The position of a channel that has no history: the constant epoch {@code "0"} at offset 0. Reading a
+     * channel gives it no epoch, so that readers create no state; real epochs are 8 base64url characters
+     * ({@code engine.Epochs}), so {@code "0"} never names one. {@link Recovery} recovers a client at this
+     * position against any epoch that still retains its offset 1.
+     */
+    public static final StreamPosition EMPTY = new StreamPosition("0", 0);
+
     public StreamPosition {
         if (epoch == null || epoch.isEmpty()) {
             throw new IllegalArgumentException("epoch is required");

@@ -16,8 +16,9 @@ public interface Broker {
     Uni<PublishResult> publish(PublishRequest request);
 
     /**
-     * This replica now has a subscriber for the channel: keep its state alive and (for shared engines)
-     * start receiving its notifications. Counted: every call is matched by one {@link #unsubscribe}.
+     * This replica now has a subscriber for the channel: (for shared engines) start receiving its
+     * notifications. Creates no state for the channel, which may have no history yet. Counted: every
+     * call is matched by one {@link #unsubscribe}.
      */
     Uni<Void> subscribe(ChannelName channel);
 

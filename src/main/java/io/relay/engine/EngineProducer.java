@@ -108,7 +108,7 @@ public class EngineProducer {
     History history(RelayConfig config, Instance<MemoryChannels> channels, Instance<Redis> redis) {
         return switch (config.engine()) {
             case memory -> new MemoryHistory(channels.get());
-            case redis -> new RedisHistory(redis.get(), config.history().ttl());
+            case redis -> new RedisHistory(redis.get());
         };
     }
 
@@ -135,7 +135,8 @@ public class EngineProducer {
     IdempotencyStore idempotencyStore(RelayConfig config, Clock clock, Instance<Redis> redis) {
         return switch (config.engine()) {
             case memory -> new MemoryIdempotencyStore(clock, config.history().ttl(), config.idempotency().maxKeys());
-            case redis -> new RedisIdempotencyStore(redis.get(), config.history().ttl());
+            case redis -> new RedisIdempotencyStore(redis.get(), config.history().ttl(), config.idempotency().claimTtl(),
+                    config.idempotency().maxKeys());
         };
     }
 }

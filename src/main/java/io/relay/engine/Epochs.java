@@ -4,7 +4,8 @@ import java.util.Base64;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * New epochs: 8 random base64url characters (48 bits), which a cursor can carry as they are. An
+ * New epochs: 8 random base64url characters (48 bits), which a cursor can carry as they are, and never
+ * the one-character epoch of {@code StreamPosition.EMPTY} (a channel with no history). An
  * epoch tells one life of a channel's history from the next; it guards nothing, so a fast
  * non-cryptographic random is enough (the Redis engine draws one per batch of publishes).
  */

@@ -7,7 +7,7 @@ import io.relay.channel.StreamPosition;
 /**
  * The answer of {@link History#read}.
  *
- * @param latest the channel's position when read (offset 0 for a channel with no notification yet)
+ * @param latest the channel's position when read ({@link StreamPosition#EMPTY} for a channel with no history)
  * @param recovered whether the reader missed nothing: its position was still covered by retention
  * @param notifications the notifications to replay, oldest first
  */

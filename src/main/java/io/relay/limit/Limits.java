@@ -8,7 +8,6 @@ import jakarta.inject.Singleton;
 import io.relay.RelayConfig;
 import io.relay.auth.Subscriber;
 import io.relay.metrics.RelayMetrics;
-import io.relay.subscribe.SubscriptionService;
 
 /**
  * The {@code relay.limits.*} that protect a replica: subscriber connections per replica and per
@@ -18,39 +17,36 @@ import io.relay.subscribe.SubscriptionService;
 @Singleton
 public class Limits {
 
-    private final SubscriptionService subscriptions;
+    private final ConnectionSlots connections;
     private final RelayMetrics metrics;
-    private final int maxConnections;
-    private final int maxConnectionsPerUser;
     private final int publishRate;
     private final int wsOpRate;
     private final TokenBucket handshakes;
     private final Map<Integer, TokenBucket> publishes = new ConcurrentHashMap<>();
 
-    public Limits(SubscriptionService subscriptions, RelayMetrics metrics, RelayConfig config) {
-        this.subscriptions = subscriptions;
+    public Limits(ConnectionSlots connections, RelayMetrics metrics, RelayConfig config) {
+        this.connections = connections;
         this.metrics = metrics;
         RelayConfig.Limits limits = config.limits();
-        this.maxConnections = limits.maxConnections();
-        this.maxConnectionsPerUser = limits.maxConnectionsPerUser();
         this.publishRate = limits.publishRate();
         this.wsOpRate = limits.wsOpRate();
         this.handshakes = new TokenBucket(limits.handshakeRate());
     }
 
-    /** Before a subscriber's connection or request starts. */
-    public void admitSubscriber(Subscriber subscriber) {
+    /**
+     * Before a subscriber's connection or request starts: takes its connection slot, which the caller
+     * releases when the connection ends or is refused after all.
+     */
+    public ConnectionSlots.Slot admitSubscriber(Subscriber subscriber) {
         if (!handshakes.tryTake()) {
             throw refuse(Limit.HANDSHAKE_RATE, "too many new subscriber connections on this replica: retry shortly",
                     handshakes.secondsUntilNext());
         }
-        if (subscriptions.sessionCount() >= maxConnections) {
-            throw refuse(Limit.CONNECTIONS, "this replica holds its maximum of " + maxConnections
-                    + " subscriber connections (relay.limits.max-connections)", 1);
-        }
-        if (subscriptions.sessionCount(subscriber.userId()) >= maxConnectionsPerUser) {
-            throw refuse(Limit.USER_CONNECTIONS, "this user holds its maximum of " + maxConnectionsPerUser
-                    + " connections on this replica (relay.limits.max-connections-per-user)", 1);
+        try {
+            return connections.reserve(subscriber.userId());
+        } catch (LimitExceededException full) {
+            metrics.limited(full.limit().tag());
+            throw full;
         }
     }
 

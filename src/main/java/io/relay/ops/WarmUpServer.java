@@ -19,6 +19,7 @@ import io.relay.engine.memory.MemoryBroker;
 import io.relay.engine.memory.MemoryChannels;
 import io.relay.engine.memory.MemoryHistory;
 import io.relay.engine.memory.MemoryIdempotencyStore;
+import io.relay.limit.ConnectionSlots;
 import io.relay.limit.Limits;
 import io.relay.metrics.RelayMetrics;
 import io.relay.publish.PayloadLimit;
@@ -74,7 +75,7 @@ final class WarmUpServer implements AutoCloseable {
         Hub hub = new Hub(metrics, new CatchUps(memoryHistory, vertx, metrics, config), config);
         MemoryBroker broker = new MemoryBroker(channels, hub);
         SubscriptionService subscriptions = new SubscriptionService(hub, broker, memoryHistory, config, metrics);
-        Limits limits = new Limits(subscriptions, metrics, config);
+        Limits limits = new Limits(new ConnectionSlots(config), metrics, config);
         TokenVerifier verifier = new TokenVerifier(config);
         String publisherKey = randomKey();
 

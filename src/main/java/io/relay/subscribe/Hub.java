@@ -72,11 +72,6 @@ public class Hub implements NotificationListener, LocalSubscribers {
         return sessionCount.get();
     }
 
-    int sessionCount(String userId) {
-        Set<Session> sessions = sessionsByUser.get(userId);
-        return sessions == null ? 0 : sessions.size();
-    }
-
     private static int closeOnLoops(List<Session> sessions, CloseCode code) {
         sessions.forEach(session -> session.eventLoop().execute(() -> {
             if (!session.isClosed()) {

@@ -105,6 +105,12 @@ public class SubscriptionService {
      */
     public Uni<List<SubscriptionStart>> subscribe(Session session, List<ChannelRequest> requests,
             Consumer<List<SubscriptionStart>> announce) {
+        return subscribe(session, requests, historySize, announce);
+    }
+
+    /** As above, replaying at most {@code replayLimit} notifications per channel (a poll's answer holds no more). */
+    public Uni<List<SubscriptionStart>> subscribe(Session session, List<ChannelRequest> requests, int replayLimit,
+            Consumer<List<SubscriptionStart>> announce) {
         try {
             check(session, requests);
         } catch (RuntimeException refused) {
@@ -118,7 +124,7 @@ public class SubscriptionService {
             hub.add(subscription);
             added.add(subscription);
             reads.add(broker.subscribe(request.channel())
-                    .chain(() -> history.read(request.channel(), request.since(), historySize)));
+                    .chain(() -> history.read(request.channel(), request.since(), replayLimit)));
         }
         return Uni.join().all(reads).andFailFast()
                 .emitOn(session.eventLoop())
@@ -229,10 +235,6 @@ public class SubscriptionService {
 
     public int sessionCount() {
         return hub.sessionCount();
-    }
-
-    public int sessionCount(String userId) {
-        return hub.sessionCount(userId);
     }
 
     private static void scheduleExpiry(Session session) {

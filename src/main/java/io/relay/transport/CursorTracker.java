@@ -1,8 +1,10 @@
 package io.relay.transport;
 
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import io.relay.channel.ChannelName;
 import io.relay.channel.Cursor;
@@ -15,11 +17,14 @@ import io.relay.subscribe.SubscriptionStart;
  * Where a subscriber of an HTTP transport stands in each of its channels, i.e. the cursor handed back
  * to it. A channel starts at the client's own position (or the channel's latest, when it came
  * without one), moves with each notification sent, and jumps to the channel's latest once its replay
- * has been sent in full. So the cursor never claims more than the client was given.
+ * has been sent in full, unless a notification of it was sent: that one is then the latest or came
+ * after it (possibly in a newer epoch, e.g. the first one of a channel that was at
+ * {@link StreamPosition#EMPTY}). So the cursor never claims more than the client was given.
  */
 public final class CursorTracker {
 
     private final Map<ChannelName, StreamPosition> positions = new LinkedHashMap<>();
+    private final Set<ChannelName> advanced = new HashSet<>();
 
     public void start(List<ChannelRequest> requests, List<SubscriptionStart> starts) {
         for (int i = 0; i < starts.size(); i++) {
@@ -30,6 +35,7 @@ public final class CursorTracker {
 
     public void advance(Notification notification) {
         positions.put(notification.channel(), notification.position());
+        advanced.add(notification.channel());
     }
 
     /** Every replay up to each start's latest position has been sent. */
@@ -39,8 +45,7 @@ public final class CursorTracker {
 
     /** The replay up to this start's latest position has been sent. */
     public void caughtUp(SubscriptionStart start) {
-        StreamPosition current = positions.get(start.channel());
-        if (current == null || isBefore(current, start.latest())) {
+        if (!advanced.contains(start.channel())) {
             positions.put(start.channel(), start.latest());
         }
     }
@@ -52,10 +57,5 @@ public final class CursorTracker {
 
     public String encode() {
         return Cursor.encode(positions);
-    }
-
-    /** Whether {@code position} lies before {@code latest}: another epoch, or an earlier offset. */
-    private static boolean isBefore(StreamPosition position, StreamPosition latest) {
-        return !position.epoch().equals(latest.epoch()) || position.offset() < latest.offset();
     }
 }

@@ -7,12 +7,16 @@ import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
+import io.netty.channel.ChannelFuture;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GenericFutureListener;
 import io.relay.auth.AccessDeniedException;
 import io.relay.auth.Subscriber;
 import io.relay.auth.SubscriberAuthenticator;
 import io.relay.auth.TokenRejectedException;
 import io.relay.channel.ChannelName;
 import io.relay.channel.Cursor;
+import io.relay.limit.ConnectionSlots;
 import io.relay.limit.LimitExceededException;
 import io.relay.limit.Limits;
 import io.relay.metrics.RelayMetrics;
@@ -22,6 +26,7 @@ import io.relay.subscribe.ChannelRequest;
 import io.relay.subscribe.SubscribeException;
 import io.relay.subscribe.SubscriptionService;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -64,11 +69,15 @@ public class SubscriberHandshake {
             refuse(context, Problem.SHUTTING_DOWN, "this replica is shutting down: connect again (another replica will answer)");
             return null;
         }
+        ConnectionSlots.Slot slot = null;
         try {
             Subscriber subscriber = authenticator.authenticate(request, websocket);
-            limits.admitSubscriber(subscriber);
+            slot = limits.admitSubscriber(subscriber);
             Cursor cursor = cursor(request, cursorOverride);
-            return new Accepted(subscriber, service.initialChannels(subscriber, channels(request), cursor));
+            Accepted accepted = new Accepted(subscriber, service.initialChannels(subscriber, channels(request), cursor));
+            holdUntilEnd(context, slot);
+            slot = null;
+            return accepted;
         } catch (TokenRejectedException rejected) {
             metrics.authFailure(rejected.reason().name());
             rejected.send(context.response());
@@ -79,8 +88,28 @@ public class SubscriberHandshake {
             refuse(context, Problem.INVALID_REQUEST, invalid.getMessage());
         } catch (LimitExceededException limited) {
             limited.send(context.response());
+        } finally {
+            if (slot != null) {
+                // refused after its slot was taken
+                slot.release();
+            }
         }
         return null;
+    }
+
+    /**
+     * Keeps the connection's slot while it serves the subscriber: until its response ends (a stream, a
+     * poll, a refused upgrade) or its TCP connection closes (a WebSocket, or a client that went away).
+     * The close listener leaves with the response, so polls on one keep-alive connection pile none up.
+     */
+    private static void holdUntilEnd(RoutingContext context, ConnectionSlots.Slot slot) {
+        ChannelFuture closed = ((ConnectionBase) context.request().connection()).channel().closeFuture();
+        GenericFutureListener<Future<? super Void>> onClose = future -> slot.release();
+        closed.addListener(onClose);
+        context.addEndHandler(ended -> {
+            closed.removeListener(onClose);
+            slot.release();
+        });
     }
 
     public static void refuse(RoutingContext context, Problem problem, String detail) {

@@ -38,6 +38,13 @@ class CursorTest {
     }
 
     @Test
+    void carriesThePositionOfAChannelWithNoHistory() {
+        Cursor cursor = Cursor.of(Map.of(ChannelName.of("user:alice"), StreamPosition.EMPTY));
+        assertEquals(ClientCursor.of("v1\nuser:alice 0 0"), cursor.encode());
+        assertEquals(cursor, Cursor.parse(cursor.encode()));
+    }
+
+    @Test
     void acceptsAnEmptyCursor() {
         assertTrue(Cursor.parse(ClientCursor.of("v1")).positions().isEmpty());
     }

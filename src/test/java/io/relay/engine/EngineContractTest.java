@@ -33,6 +33,8 @@ public abstract class EngineContractTest {
 
     protected static final int HISTORY_SIZE = 10;
     protected static final Duration TTL = Duration.ofMinutes(5);
+    /** Each engine's idempotency store remembers at most this many keys. */
+    protected static final int MAX_IDEMPOTENCY_KEYS = 5;
     private static final Duration WAIT = Duration.ofSeconds(10);
 
     protected final MutableClock clock = new MutableClock();
@@ -174,11 +176,59 @@ public abstract class EngineContractTest {
         assertEquals(1, page.latest().offset());
     }
 
+    /** Whether the engine holds any state (a channel, a key) at all. */
+    protected abstract boolean holdsAnyState();
+
     @Test
-    void anEmptyChannelHasOffsetZero() {
+    void aChannelWithNoHistoryIsAtTheEmptyPosition() {
         HistoryPage page = read("never-published", null, 100);
-        assertEquals(0, page.latest().offset());
-        assertFalse(page.latest().epoch().isEmpty());
+        assertEquals(StreamPosition.EMPTY, page.latest());
+        assertTrue(page.recovered());
+        assertTrue(page.notifications().isEmpty());
+    }
+
+    @Test
+    void readingOrSubscribingAChannelWithNoHistoryCreatesNothing() {
+        read("unread", null, 100);
+        read("unread", StreamPosition.ORIGIN, 100);
+        read("unread", StreamPosition.EMPTY, 100);
+        HistoryPage elsewhere = read("unread", new StreamPosition("other-life", 3), 100);
+        listen("unread");
+        engine.broker().unsubscribe(ChannelName.of("unread"));
+        listen("unread");
+        assertFalse(elsewhere.recovered(), "a position in a life the channel no longer has is not recovered");
+        assertEquals(StreamPosition.EMPTY, elsewhere.latest());
+        assertFalse(holdsAnyState());
+    }
+
+    @Test
+    void thePositionOfAnEmptyChannelRecoversItsFirstNotifications() {
+        StreamPosition seen = read("first-life", null, 100).latest();
+        publish("1", "first-life");
+        publish("2", "first-life");
+        HistoryPage page = read("first-life", seen, 100);
+        assertTrue(page.recovered(), "a client that saw the channel empty missed nothing of its first life");
+        assertEquals(List.of("1", "2"), page.notifications().stream().map(Notification::data).toList());
+        assertTrue(holdsAnyState());
+    }
+
+    @Test
+    void thePositionOfAnEmptyChannelIsNotRecoveredOnceHistoryWasTrimmed() {
+        for (int i = 1; i <= HISTORY_SIZE + 1; i++) {
+            publish(Integer.toString(i), "trimmed");
+        }
+        HistoryPage page = read("trimmed", StreamPosition.EMPTY, 100);
+        assertFalse(page.recovered(), "offset 1 is no longer retained");
+        assertEquals(2, page.notifications().get(0).offset());
+    }
+
+    @Test
+    void aListenerOfAChannelPublishedLaterGetsItsNotifications() {
+        listen("later");
+        PublishResult result = publish("1", "later");
+        awaitDelivered(1, n -> n.channel().value().equals("later"));
+        assertEquals(result.channels().get(0).position(), delivered.stream()
+                .filter(n -> n.channel().value().equals("later")).findFirst().orElseThrow().position());
     }
 
     @Test
@@ -258,5 +308,21 @@ public abstract class EngineContractTest {
         PublishResult later = engine.idempotency().publishOnce("key-3", () -> engine.broker()
                 .publish(new PublishRequest("two", List.of(ChannelName.of("k")), null, "1"))).await().atMost(WAIT);
         assertNotEquals(first.id(), later.id());
+    }
+
+    @Test
+    void idempotencyKeysAreBoundedInNumberOldestForgottenFirst() {
+        List<PublishResult> firsts = new ArrayList<>();
+        for (int i = 0; i <= MAX_IDEMPOTENCY_KEYS; i++) {
+            String id = "bounded-" + i;
+            firsts.add(engine.idempotency().publishOnce("bounded-key-" + i, () -> engine.broker()
+                    .publish(new PublishRequest(id, List.of(ChannelName.of("bounded")), null, "1"))).await().atMost(WAIT));
+        }
+        PublishResult newest = engine.idempotency().publishOnce("bounded-key-" + MAX_IDEMPOTENCY_KEYS, () -> engine.broker()
+                .publish(new PublishRequest("again", List.of(ChannelName.of("bounded")), null, "1"))).await().atMost(WAIT);
+        assertEquals(firsts.get(MAX_IDEMPOTENCY_KEYS), newest, "the newest key is remembered");
+        PublishResult oldest = engine.idempotency().publishOnce("bounded-key-0", () -> engine.broker()
+                .publish(new PublishRequest("again", List.of(ChannelName.of("bounded")), null, "1"))).await().atMost(WAIT);
+        assertEquals("again", oldest.id(), "one key over the bound: the oldest was forgotten");
     }
 }

@@ -11,6 +11,8 @@ import java.net.URI;
 import java.util.List;
 import java.util.stream.IntStream;
 
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -20,6 +22,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.relay.ClientCursor;
 import io.relay.Publisher;
 import io.relay.TestTokens;
+import io.relay.engine.memory.MemoryChannels;
 import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
 import io.vertx.core.json.JsonObject;
@@ -30,6 +33,9 @@ class ChannelHistoryTest {
 
     @TestHTTPResource("/")
     URI base;
+
+    @Inject
+    MemoryChannels channels;
 
     private static RequestSpecification publisherKey() {
         return given().header("Authorization", "Bearer " + TestTokens.PUBLISHER_KEY);
@@ -45,6 +51,20 @@ class ChannelHistoryTest {
         }
         return request.get("/api/v1/channels/" + channel + "/history").then().statusCode(200)
                 .contentType("application/json").extract().jsonPath();
+    }
+
+    @Test
+    void aChannelWithNoHistoryIsAtEpochZeroAndItsCursorRecoversItsFirstNotifications() {
+        String channel = unique("team:empty-");
+        int held = channels.size();
+        JsonPath empty = history(channel, null, null);
+        assertEquals(List.of(), empty.getList("notifications"));
+        assertEquals(ClientCursor.of("v1\n" + channel + " 0 0"), empty.getString("cursor"));
+        assertTrue(channels.size() <= held, "reading created no channel");
+        new Publisher(base).publish(channel, new JsonObject().put("n", 1));
+        JsonPath after = history(channel, empty.getString("cursor"), null);
+        assertEquals(List.of(1), after.getList("notifications.offset"));
+        assertTrue(after.getBoolean("recovered"));
     }
 
     @Test

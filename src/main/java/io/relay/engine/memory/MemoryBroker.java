@@ -50,21 +50,13 @@ public final class MemoryBroker implements Broker {
         return new PublishResult(request.id(), placements);
     }
 
+    /** Nothing to do: the listener gets every channel's notifications, and a subscriber keeps no channel. */
     @Override
     public Uni<Void> subscribe(ChannelName channel) {
-        return Uni.createFrom().item(() -> channels.withChannel(channel, false, c -> {
-            c.addSubscriber();
-            c.touch(channels.now());
-            return null;
-        }));
+        return Uni.createFrom().voidItem();
     }
 
     @Override
     public void unsubscribe(ChannelName channel) {
-        channels.withChannel(channel, false, c -> {
-            c.removeSubscriber();
-            c.touch(channels.now());
-            return null;
-        });
     }
 }

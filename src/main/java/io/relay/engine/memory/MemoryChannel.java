@@ -25,8 +25,6 @@ final class MemoryChannel {
     private int head;
     private int count;
     private long latest;
-    private int subscribers;
-    private Instant lastUsed = Instant.MIN;
     private boolean evicted;
 
     MemoryChannel(ChannelName name, String epoch, int capacity) {
@@ -46,14 +44,6 @@ final class MemoryChannel {
     /** False once swept away: the caller must look the channel up again. */
     boolean isLive() {
         return !evicted;
-    }
-
-    /**
-     * Records a read or a subscriber change: an idle channel keeps its epoch for a TTL after it. Publishes
-     * need not: a channel is not idle while it retains what they appended.
-     */
-    void touch(Instant now) {
-        lastUsed = now;
     }
 
     long nextOffset() {
@@ -97,22 +87,14 @@ final class MemoryChannel {
         }
     }
 
-    void addSubscriber() {
-        subscribers++;
-    }
-
-    void removeSubscriber() {
-        subscribers--;
-    }
-
     /**
-     * Marks the channel evicted when nothing would be lost by dropping it: no history, no subscriber,
-     * and no use for a TTL. The last condition keeps the epoch a poller was given, so its next poll
-     * is not told it missed something just because the channel sat empty between polls.
+     * Marks the channel evicted once it retains nothing: its epoch names no history any more. Readers and
+     * subscribers do not keep it, so that they cannot hold the engine's capacity (as on Redis, where a
+     * channel's keys expire with its last notification).
      */
     boolean evictIfIdle(Instant expiredBefore) {
         dropExpired(expiredBefore);
-        if (count == 0 && subscribers == 0 && lastUsed.isBefore(expiredBefore)) {
+        if (count == 0) {
             evicted = true;
         }
         return evicted;

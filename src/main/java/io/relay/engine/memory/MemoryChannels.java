@@ -6,15 +6,19 @@ import java.time.Instant;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import io.relay.channel.ChannelName;
+import io.relay.channel.StreamPosition;
 import io.relay.engine.EngineUnavailableException;
 import io.relay.engine.Epochs;
 
 /**
- * The memory engine's channels. A channel is created on first use with a random epoch, and dropped
- * by {@link #sweep()} once it has neither retained notifications nor subscribers, so memory follows
- * what is in use. Creation beyond {@code maxChannels} is refused for publishes (503), never for a
+ * The memory engine's channels. A channel is created by its first publish with a random epoch, and
+ * dropped by {@link #sweep()} once it retains no notification, so memory follows what is published.
+ * Reads and subscriptions create none: a channel the engine does not hold is at
+ * {@link StreamPosition#EMPTY}. So {@code maxChannels} counts channels that hold notifications (and
+ * those emptied since the last sweep); creation beyond it is refused for publishes (503), never for a
  * channel that already exists.
  */
 public final class MemoryChannels {
@@ -45,6 +49,25 @@ public final class MemoryChannels {
                             + maxChannels + " channels (relay.history.max-channels)", null);
                 }
                 channel = channels.computeIfAbsent(name, n -> new MemoryChannel(n, Epochs.fresh(), historySize));
+            }
+            synchronized (channel) {
+                if (channel.isLive()) {
+                    return action.apply(channel);
+                }
+            }
+        }
+    }
+
+    /**
+     * Runs {@code action} on the channel under its lock if the engine holds it, else answers
+     * {@code absent()}; creates nothing. Retries when the sweeper evicted the channel between lookup
+     * and lock.
+     */
+    <T> T ifHeld(ChannelName name, Function<MemoryChannel, T> action, Supplier<T> absent) {
+        while (true) {
+            MemoryChannel channel = channels.get(name);
+            if (channel == null) {
+                return absent.get();
             }
             synchronized (channel) {
                 if (channel.isLive()) {

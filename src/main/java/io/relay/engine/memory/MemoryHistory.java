@@ -1,12 +1,15 @@
 package io.relay.engine.memory;
 
+import java.util.List;
+
 import io.relay.channel.ChannelName;
+import io.relay.channel.Recovery;
 import io.relay.channel.StreamPosition;
 import io.relay.engine.History;
 import io.relay.engine.HistoryPage;
 import io.smallrye.mutiny.Uni;
 
-/** Reads the memory engine's ring buffers. */
+/** Reads the memory engine's ring buffers; a channel it does not hold has no history and stays so. */
 public final class MemoryHistory implements History {
 
     private final MemoryChannels channels;
@@ -17,9 +20,7 @@ public final class MemoryHistory implements History {
 
     @Override
     public Uni<HistoryPage> read(ChannelName channel, StreamPosition since, int limit) {
-        return Uni.createFrom().item(() -> channels.withChannel(channel, false, c -> {
-            c.touch(channels.now());
-            return c.read(since, limit, channels.expiredBefore());
-        }));
+        return Uni.createFrom().item(() -> channels.ifHeld(channel, c -> c.read(since, limit, channels.expiredBefore()),
+                () -> new HistoryPage(StreamPosition.EMPTY, Recovery.isRecovered(since, StreamPosition.EMPTY, 1), List.of())));
     }
 }

@@ -1,6 +1,5 @@
 package io.relay.engine.redis;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,7 +7,6 @@ import java.util.List;
 import io.relay.channel.ChannelName;
 import io.relay.channel.Recovery;
 import io.relay.channel.StreamPosition;
-import io.relay.engine.Epochs;
 import io.relay.engine.History;
 import io.relay.engine.HistoryPage;
 import io.relay.engine.Notification;
@@ -24,18 +22,16 @@ public final class RedisHistory implements History {
     private static final int ENTRY = 5;
 
     private final Redis redis;
-    private final String ttlMillis;
 
-    public RedisHistory(Redis redis, Duration ttl) {
+    public RedisHistory(Redis redis) {
         this.redis = redis;
-        this.ttlMillis = Long.toString(ttl.toMillis());
     }
 
     @Override
     public Uni<HistoryPage> read(ChannelName channel, StreamPosition since, int limit) {
         List<String> keys = List.of(RedisKeys.offset(channel), RedisKeys.epoch(channel), RedisKeys.stream(channel));
         List<String> args = List.of(since == null ? "" : since.epoch(), since == null ? "0" : Long.toString(since.offset()),
-                Integer.toString(limit), ttlMillis, Epochs.fresh());
+                Integer.toString(limit), StreamPosition.EMPTY.epoch());
         return READ.run(redis, keys, args)
                 .onFailure().transform(RedisFailures::unavailable)
                 .map(reply -> page(channel, since, reply));

@@ -22,12 +22,16 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
 /**
- * Idempotency keys shared by every replica. The first publish claims the key ({@code SET NX}) and
- * then stores its result there; a retry on any replica finds the result, or, while the first is
- * still running, waits for it. A failed publish releases its claim, so its retry publishes.
+ * Idempotency keys shared by every replica. The first publish claims the key (claim.lua) and then
+ * stores its result there; a retry on any replica finds the result, or, while the first is still
+ * running, waits for it. A claim lives {@code claimTtl} until its result replaces it (for the history
+ * TTL), so a claim whose result never came (its replica died, Redis failed the write) lets retries
+ * publish after seconds. A failed publish releases its claim at once, so its retry publishes. At most
+ * {@code maxKeys} keys are kept, the oldest forgotten first.
  */
 public final class RedisIdempotencyStore implements IdempotencyStore {
 
+    private static final RedisScript CLAIM = new RedisScript("claim.lua");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String PENDING = "pending";
     private static final Duration POLL = Duration.ofMillis(20);
@@ -35,18 +39,38 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 
     private final Redis redis;
     private final String ttlMillis;
+    private final List<String> claimArgs;
 
-    public RedisIdempotencyStore(Redis redis, Duration ttl) {
+    public RedisIdempotencyStore(Redis redis, Duration ttl, Duration claimTtl, int maxKeys) {
         this.redis = redis;
         this.ttlMillis = Long.toString(ttl.toMillis());
+        this.claimArgs = List.of(Long.toString(claimTtl.toMillis()), ttlMillis, Integer.toString(maxKeys));
     }
 
     @Override
     public Uni<PublishResult> publishOnce(String key, Supplier<Uni<PublishResult>> publish) {
-        String redisKey = RedisKeys.idempotency(key);
-        return RedisScript.send(redis, Request.cmd(Command.SET).arg(redisKey).arg(PENDING).arg("NX").arg("PX").arg(ttlMillis))
+        return attempt(RedisKeys.idempotency(key), publish, 0);
+    }
+
+    /** Claims the key, or takes the first publish's result, or waits for it while its claim stands. */
+    private Uni<PublishResult> attempt(String redisKey, Supplier<Uni<PublishResult>> publish, int polls) {
+        return CLAIM.run(redis, List.of(redisKey, RedisKeys.IDEMPOTENCY_INDEX), claimArgs)
                 .onFailure().transform(RedisFailures::unavailable)
-                .chain(claimed -> claimed != null ? firstPublish(redisKey, publish) : earlierResult(redisKey));
+                .chain(held -> {
+                    if (held == null) {
+                        return firstPublish(redisKey, publish);
+                    }
+                    PublishResult earlier = decodeOrNull(held);
+                    if (earlier != null) {
+                        return Uni.createFrom().item(earlier);
+                    }
+                    if (polls >= MAX_POLLS) {
+                        return Uni.createFrom().failure(new EngineUnavailableException(
+                                "the first publish with this Idempotency-Key is still running", null));
+                    }
+                    return Uni.createFrom().voidItem().onItem().delayIt().by(POLL)
+                            .chain(() -> attempt(redisKey, publish, polls + 1));
+                });
     }
 
     private Uni<PublishResult> firstPublish(String redisKey, Supplier<Uni<PublishResult>> publish) {
@@ -54,17 +78,8 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
                 .call(result -> RedisScript.send(redis, Request.cmd(Command.SET).arg(redisKey).arg(encode(result))
                         .arg("XX").arg("PX").arg(ttlMillis)).onFailure().recoverWithNull())
                 .onFailure().call(() -> RedisScript.send(redis, Request.cmd(Command.DEL).arg(redisKey))
+                        .chain(() -> RedisScript.send(redis, Request.cmd(Command.ZREM).arg(RedisKeys.IDEMPOTENCY_INDEX).arg(redisKey)))
                         .onFailure().recoverWithNull());
-    }
-
-    private Uni<PublishResult> earlierResult(String redisKey) {
-        return RedisScript.send(redis, Request.cmd(Command.GET).arg(redisKey))
-                .onFailure().transform(RedisFailures::unavailable)
-                .map(RedisIdempotencyStore::decodeOrNull)
-                .onItem().ifNull().failWith(() -> new StillRunning())
-                .onFailure(StillRunning.class).retry().withBackOff(POLL, POLL).atMost(MAX_POLLS)
-                .onFailure(StillRunning.class).transform(f -> new EngineUnavailableException(
-                        "the first publish with this Idempotency-Key is still running", null));
     }
 
     private static PublishResult decodeOrNull(Response value) {
@@ -92,12 +107,5 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
                     .put("epoch", placement.position().epoch()).put("offset", placement.position().offset());
         }
         return node.toString();
-    }
-
-    /** The first publish with the key has not stored its result yet. */
-    private static final class StillRunning extends RuntimeException {
-        StillRunning() {
-            super(null, null, false, false);
-        }
     }
 }

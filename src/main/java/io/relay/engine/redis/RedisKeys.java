@@ -10,6 +10,8 @@ final class RedisKeys {
 
     /** Pub/Sub channel prefix of the fan-out of a channel's notifications. */
     static final String FANOUT_PREFIX = "relay:n:";
+    /** Idempotency keys by claim time, to forget the oldest beyond relay.idempotency.max-keys. */
+    static final String IDEMPOTENCY_INDEX = "relay:idem-index";
     private static final String PREFIX = "relay:ch:{";
 
     private RedisKeys() {

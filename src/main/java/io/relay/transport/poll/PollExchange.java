@@ -3,11 +3,14 @@ package io.relay.transport.poll;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.relay.channel.ChannelName;
+import io.relay.channel.StreamPosition;
 import io.relay.engine.Notification;
 import io.relay.metrics.RelayMetrics;
 import io.relay.metrics.Transport;
@@ -43,6 +46,9 @@ final class PollExchange implements Outbound {
     private final Transport transport;
     private final Session session;
     private final List<Notification> collected = new ArrayList<>();
+    /** Per channel, the last notification replayed: a replay that ends before its start's latest was cut at the limit. */
+    private final Map<ChannelName, StreamPosition> replayedTo = new HashMap<>();
+    private final Map<ChannelName, SubscriptionStart> startOf = new HashMap<>();
     private List<SubscriptionStart> starts;
     private boolean started;
     private boolean waiting;
@@ -65,13 +71,25 @@ final class PollExchange implements Outbound {
 
     void start() {
         context.response().closeHandler(v -> clientGone());
-        service.subscribe(session, requests, announced -> starts = announced)
+        // no answer holds more than limit notifications, so no channel's history is read further
+        service.subscribe(session, requests, limit, this::announced)
                 .subscribe().with(ignored -> onStarted(), this::failed);
+    }
+
+    private void announced(List<SubscriptionStart> announced) {
+        starts = announced;
+        announced.forEach(start -> startOf.put(start.channel(), start));
     }
 
     @Override
     public void notification(Notification notification, boolean replay) {
         if (done) {
+            return;
+        }
+        if (replay) {
+            replayedTo.put(notification.channel(), notification.position());
+        } else if (isCutShort(startOf.get(notification.channel()))) {
+            // it follows what the limit left unread: the next poll reads it in order
             return;
         }
         collected.add(notification);
@@ -123,7 +141,8 @@ final class PollExchange implements Outbound {
         List<Notification> sent = collected.size() > limit ? collected.subList(0, limit) : collected;
         // overflowing while history was read only means: poll again at once
         boolean overflowed = closed == CloseCode.SLOW_CONSUMER;
-        boolean more = sent.size() < collected.size() || overflowed;
+        boolean more = sent.size() < collected.size() || overflowed
+                || (starts != null && starts.stream().anyMatch(this::isCutShort));
         context.response().putHeader("Cache-Control", "no-store");
         NotificationPage.send(context.response(), sent, cursor(sent), recovered(), more, overflowed ? null : closed);
     }
@@ -144,11 +163,17 @@ final class PollExchange implements Outbound {
         List<ChannelName> truncated = collected.subList(sent.size(), collected.size()).stream()
                 .map(Notification::channel).distinct().toList();
         for (SubscriptionStart start : starts) {
-            if (!truncated.contains(start.channel())) {
+            if (!truncated.contains(start.channel()) && !isCutShort(start)) {
                 tracker.caughtUp(start);
             }
         }
         return tracker.encode();
+    }
+
+    /** Whether the channel's replay stopped at the limit before the channel's latest position. */
+    private boolean isCutShort(SubscriptionStart start) {
+        StreamPosition end = start == null ? null : replayedTo.get(start.channel());
+        return end != null && end.epoch().equals(start.latest().epoch()) && end.offset() < start.latest().offset();
     }
 
     private boolean recovered() {

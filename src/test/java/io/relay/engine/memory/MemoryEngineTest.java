@@ -9,6 +9,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 import io.relay.channel.ChannelName;
+import io.relay.channel.StreamPosition;
 import io.relay.engine.EngineContractTest;
 import io.relay.engine.EngineUnavailableException;
 import io.relay.engine.NotificationListener;
@@ -22,7 +23,7 @@ class MemoryEngineTest extends EngineContractTest {
     protected Engine create(NotificationListener listener) {
         channels = new MemoryChannels(clock, HISTORY_SIZE, TTL, MAX_CHANNELS);
         return new Engine(new MemoryBroker(channels, listener), new MemoryHistory(channels),
-                new MemoryIdempotencyStore(clock, TTL, 1000), () -> {
+                new MemoryIdempotencyStore(clock, TTL, MAX_IDEMPOTENCY_KEYS), () -> {
                 });
     }
 
@@ -36,17 +37,40 @@ class MemoryEngineTest extends EngineContractTest {
                 "a channel whose history was lost starts a new epoch");
     }
 
+    @Override
+    protected boolean holdsAnyState() {
+        return channels.size() > 0;
+    }
+
     @Test
-    void keepsChannelsThatHaveSubscribers() {
+    void keepsTheEpochOfAChannelWhileItHoldsNotifications() {
+        String epoch = publish("1", "held").channels().get(0).position().epoch();
+        clock.advance(TTL.minusSeconds(1));
+        channels.sweep();
+        assertEquals(epoch, publish("2", "held").channels().get(0).position().epoch());
+    }
+
+    @Test
+    void subscribersDoNotKeepAChannelWhoseHistoryExpired() {
         engine.broker().subscribe(ChannelName.of("watched")).await().atMost(Duration.ofSeconds(5));
-        String epoch = publish("1", "watched").channels().get(0).position().epoch();
+        publish("1", "watched");
         clock.advance(TTL.plusSeconds(1));
         channels.sweep();
-        assertEquals(epoch, publish("2", "watched").channels().get(0).position().epoch());
-        engine.broker().unsubscribe(ChannelName.of("watched"));
-        clock.advance(TTL.plusSeconds(1));
-        channels.sweep();
+        assertEquals(0, channels.size(), "like Redis, an epoch lives as long as the history it names");
+    }
+
+    @Test
+    void readersAndSubscribersCannotFillTheChannelCapacity() {
+        for (int i = 0; i < MAX_CHANNELS * 2; i++) {
+            ChannelName name = ChannelName.of("read-" + i);
+            engine.history().read(name, StreamPosition.EMPTY, 100).await().atMost(Duration.ofSeconds(5));
+            engine.broker().subscribe(name).await().atMost(Duration.ofSeconds(5));
+        }
         assertEquals(0, channels.size());
+        for (int i = 0; i < MAX_CHANNELS; i++) {
+            publish("1", "published-" + i);
+        }
+        assertEquals(MAX_CHANNELS, channels.size(), "the capacity counts channels that hold notifications");
     }
 
     @Test

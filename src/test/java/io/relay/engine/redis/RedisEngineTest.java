@@ -34,6 +34,7 @@ import io.relay.engine.PublishRequest;
 import io.relay.engine.PublishResult;
 import io.relay.engine.Notification;
 import io.relay.engine.NotificationListener;
+import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
@@ -45,6 +46,7 @@ import io.vertx.redis.client.Request;
 class RedisEngineTest extends EngineContractTest {
 
     private static final Duration REDIS_TTL = Duration.ofSeconds(2);
+    private static final Duration CLAIM_TTL = Duration.ofMillis(500);
     private static RedisServer server;
     private static Vertx vertx;
     private Redis redis;
@@ -68,7 +70,7 @@ class RedisEngineTest extends EngineContractTest {
         send(Request.cmd(Command.FLUSHALL));
         fanout = new RedisFanout(redis, vertx, listener, Duration.ofSeconds(2));
         return new Engine(new RedisBroker(redis, fanout, Clock.systemUTC(), REDIS_TTL, HISTORY_SIZE, 1024),
-                new RedisHistory(redis, REDIS_TTL), new RedisIdempotencyStore(redis, REDIS_TTL), () -> {
+                new RedisHistory(redis), new RedisIdempotencyStore(redis, REDIS_TTL, CLAIM_TTL, MAX_IDEMPOTENCY_KEYS), () -> {
                     fanout.close();
                     redis.close();
                 });
@@ -77,6 +79,11 @@ class RedisEngineTest extends EngineContractTest {
     @Override
     protected void passTtl() {
         await().atMost(REDIS_TTL.multipliedBy(5)).until(() -> send(Request.cmd(Command.DBSIZE)).toLong() == 0);
+    }
+
+    @Override
+    protected boolean holdsAnyState() {
+        return send(Request.cmd(Command.DBSIZE)).toLong() > 0;
     }
 
     private io.vertx.redis.client.Response send(Request request) {
@@ -263,6 +270,22 @@ class RedisEngineTest extends EngineContractTest {
             managed.close();
             send(Request.cmd(Command.ACL).arg("DELUSER").arg("managed"));
         }
+    }
+
+    @Test
+    void aClaimWhoseResultNeverCameIsReleasedAfterTheClaimTtl() {
+        // the first publish never ends, as when its replica died between the claim and the result
+        engine.idempotency().publishOnce("stuck", () -> Uni.createFrom().nothing()).subscribe().with(r -> { });
+        String key = RedisKeys.idempotency("stuck");
+        await().atMost(Duration.ofSeconds(5)).until(() -> send(Request.cmd(Command.EXISTS).arg(key)).toInteger() == 1);
+        long claimTtl = send(Request.cmd(Command.PTTL).arg(key)).toLong();
+        assertTrue(claimTtl > 0 && claimTtl <= CLAIM_TTL.toMillis(), "a claim lives " + claimTtl + " ms");
+        PublishResult retried = engine.idempotency().publishOnce("stuck", () -> engine.broker()
+                .publish(new PublishRequest("retried", List.of(ChannelName.of("stuck")), null, "1")))
+                .await().atMost(Duration.ofSeconds(10));
+        assertEquals("retried", retried.id());
+        assertTrue(send(Request.cmd(Command.PTTL).arg(key)).toLong() > CLAIM_TTL.toMillis(),
+                "a stored result lives for the history TTL");
     }
 
     /** Publishes {@code count} notifications from one task on an event loop, the i-th to {@code channel(i)}. */

@@ -17,11 +17,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import jakarta.inject.Inject;
+
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.relay.Publisher;
 import io.relay.TestTokens;
 import io.relay.ClientCursor;
+import io.relay.Metrics;
+import io.relay.channel.ChannelName;
+import io.relay.channel.Cursor;
+import io.relay.channel.StreamPosition;
+import io.relay.engine.memory.MemoryChannels;
 import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
 import io.vertx.core.json.JsonObject;
@@ -34,6 +41,9 @@ class PollTest {
 
     @TestHTTPResource("/")
     URI base;
+
+    @Inject
+    MemoryChannels channels;
 
     static RequestSpecification as(String token) {
         return given().header("Authorization", "Bearer " + token);
@@ -105,6 +115,66 @@ class PollTest {
         List<String> sorted = channels.stream().sorted().toList();
         assertEquals(sorted, channels, "ordered by channel");
         assertEquals(List.of("t1", "t2", "u1"), answer.getList("notifications.data.n"));
+    }
+
+    @Test
+    void pollsOfChannelsWithNoHistoryCreateNothingAndLaterRecoverTheirFirstNotifications() {
+        String user = unique("reader-");
+        String token = TestTokens.valid(user, "sc-*");
+        int held = channels.size();
+        RequestSpecification request = as(token);
+        for (int i = 0; i < 50; i++) {
+            request.queryParam("channel", unique("sc-") + "-" + i);
+        }
+        String cursor = request.get(PATH).then().statusCode(200).extract().path("cursor");
+        assertTrue(channels.size() <= held, "reading 51 channels with no history created none");
+        Map<ChannelName, StreamPosition> positions = Cursor.parse(cursor).positions();
+        assertEquals(51, positions.size());
+        positions.values().forEach(position -> assertEquals(StreamPosition.EMPTY, position));
+
+        new Publisher(base).publish("user:" + user, new JsonObject().put("n", 1));
+        JsonPath after = poll(token, Map.of("cursor", cursor));
+        assertTrue(after.getBoolean("recovered"), "the client saw the channel empty: it missed nothing");
+        assertEquals(List.of(1), after.getList("notifications.offset"));
+    }
+
+    @Test
+    void aPollReadsNoMoreOfAChannelThanItCanAnswer() {
+        String user = unique("bounded-");
+        Publisher publisher = new Publisher(base);
+        String cursor = poll(TestTokens.valid(user), Map.of()).getString("cursor");
+        for (int i = 1; i <= 30; i++) {
+            publisher.publish("user:" + user, new JsonObject().put("n", i));
+        }
+        double replayed = Metrics.sum("relay_replays_total{transport=\"poll\"}");
+        JsonPath page = poll(TestTokens.valid(user), Map.of("cursor", cursor, "limit", 2));
+        assertEquals(List.of(1, 2), page.getList("notifications.offset"));
+        assertTrue(page.getBoolean("more"));
+        assertEquals(2, Metrics.sum("relay_replays_total{transport=\"poll\"}") - replayed, 0.0,
+                "history was read for 2 notifications, not for the 30 retained");
+    }
+
+    @Test
+    void pagesSeveralChannelsWithoutGapOrDuplicate() {
+        String user = unique("pages-");
+        String team = unique("team:pages-");
+        Publisher publisher = new Publisher(base);
+        String token = TestTokens.valid(user, "team:*");
+        String cursor = as(token).queryParam("channel", team).get(PATH).then().statusCode(200).extract().path("cursor");
+        for (int i = 1; i <= 5; i++) {
+            publisher.publish(team, new JsonObject().put("n", "t" + i));
+            publisher.publish("user:" + user, new JsonObject().put("n", "u" + i));
+        }
+        List<Object> received = new java.util.ArrayList<>();
+        List<Boolean> more = new java.util.ArrayList<>();
+        for (int page = 0; page < 4; page++) {
+            JsonPath answer = poll(token, Map.of("cursor", cursor, "limit", 3));
+            received.addAll(answer.getList("notifications.data.n"));
+            more.add(answer.getBoolean("more"));
+            cursor = answer.getString("cursor");
+        }
+        assertEquals(List.of("t1", "t2", "t3", "t4", "t5", "u1", "u2", "u3", "u4", "u5"), received);
+        assertEquals(List.of(true, true, true, false), more);
     }
 
     @Test
