@@ -29,11 +29,11 @@ public class WsProtocolVersion {
 
     private void check(RoutingContext context) {
         HttpServerRequest request = context.request();
-        String detail = null;
         if (!"websocket".equalsIgnoreCase(request.getHeader(HttpHeaders.UPGRADE))) {
             context.next(); // WsEndpoint tells a plain GET to upgrade
             return;
         }
+        String detail = null;
         if (request.version() != HttpVersion.HTTP_1_1) {
             detail = "a WebSocket upgrade needs HTTP/1.1";
         } else if (!VERSION.equals(strip(request.getHeader(HttpHeaderNames.SEC_WEBSOCKET_VERSION)))) {
