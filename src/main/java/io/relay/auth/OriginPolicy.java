@@ -11,9 +11,12 @@ import jakarta.inject.Singleton;
 import io.relay.RelayConfig;
 
 /**
- * Which browser origins may use the subscriber's cookie: the relay's own (the Origin's host and port
- * equal the request's Host) and those in {@code relay.auth.allowed-origins}. This is what protects a
- * cookie-authenticated WebSocket from cross-site hijacking, which CORS does not cover.
+ * Which browser origins may use the subscriber's cookie: the relay's own (the Origin's scheme, host and
+ * port equal the request's) and those in {@code relay.auth.allowed-origins}. This is what protects a
+ * cookie-authenticated WebSocket from cross-site hijacking, which CORS does not cover. An Origin that
+ * is not one origin ({@code null} from a sandboxed or file page, a path, a list, garbage) is allowed
+ * nothing; behind a TLS-terminating proxy the request's scheme comes from its forwarded headers
+ * ({@code quarkus.http.proxy.proxy-address-forwarding}).
  */
 @Singleton
 public class OriginPolicy {
@@ -26,34 +29,31 @@ public class OriginPolicy {
     }
 
     public boolean isListed(String origin) {
-        return origin != null && allowed.contains(normalize(origin));
+        String normalized = normalize(origin);
+        return normalized != null && allowed.contains(normalized);
     }
 
-    public boolean isAllowed(String origin, String host) {
-        if (origin == null) {
-            return false;
-        }
-        return isListed(origin) || isSameHost(origin, host);
-    }
-
-    private static boolean isSameHost(String origin, String host) {
-        if (host == null) {
-            return false;
-        }
+    /**
+     * @param scheme the request's scheme ({@code http} or {@code https})
+     * @param host the request's {@code Host} header
+     */
+    public boolean isAllowed(String origin, String scheme, String host) {
         String normalized = normalize(origin);
         if (normalized == null) {
             return false;
         }
-        String authority = normalized.substring(normalized.indexOf("://") + 3);
-        String requestHost = host.toLowerCase(Locale.ROOT);
-        return authority.equals(requestHost) || authority.equals(withDefaultPort(normalized, requestHost));
+        return allowed.contains(normalized) || host != null && normalized.equals(normalize(scheme + "://" + host));
     }
 
-    /** {@code scheme://host[:port]} in lower case with the scheme's default port made explicit; null if malformed. */
+    /** {@code scheme://host:port} in lower case with the scheme's default port made explicit; null if not one origin. */
     static String normalize(String origin) {
+        if (origin == null) {
+            return null;
+        }
         try {
             URI uri = new URI(origin.strip());
-            if (uri.getScheme() == null || uri.getHost() == null || uri.getRawPath() != null && !uri.getRawPath().isEmpty()) {
+            if (uri.getScheme() == null || uri.getHost() == null || uri.getRawPath() != null && !uri.getRawPath().isEmpty()
+                    || uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
                 return null;
             }
             String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
@@ -62,14 +62,6 @@ public class OriginPolicy {
         } catch (java.net.URISyntaxException e) {
             return null;
         }
-    }
-
-    private static String withDefaultPort(String normalizedOrigin, String host) {
-        if (host.contains(":") && !host.endsWith("]")) {
-            return host;
-        }
-        String scheme = normalizedOrigin.substring(0, normalizedOrigin.indexOf("://"));
-        return host + ":" + defaultPort(scheme);
     }
 
     private static int defaultPort(String scheme) {

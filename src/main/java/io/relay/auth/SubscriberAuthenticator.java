@@ -62,7 +62,7 @@ public class SubscriberAuthenticator {
      */
     private void checkCookieOrigin(HttpServerRequest request, boolean websocket) {
         String origin = request.getHeader(HttpHeaders.ORIGIN);
-        if ((websocket || origin != null) && !origins.isAllowed(origin, request.getHeader(HttpHeaders.HOST))) {
+        if ((websocket || origin != null) && !origins.isAllowed(origin, request.scheme(), request.getHeader(HttpHeaders.HOST))) {
             throw new AccessDeniedException(AccessDeniedException.Reason.origin,
                     "a request authenticated by cookie must come from an allowed Origin");
         }

@@ -123,7 +123,8 @@ public class TokenVerifier {
         try {
             String sub = claims.getSubject();
             if (!ChannelName.isValidUserId(sub)) {
-                throw invalid("the token's sub must be 1 to 123 characters of A-Z a-z 0-9 _ - . : @ = +");
+                throw invalid("the token's sub must be 1 to " + ChannelName.MAX_USER_ID_LENGTH
+                        + " characters of A-Z a-z 0-9 _ - . : @ = +, so that it names a personal channel");
             }
             return new Subscriber(sub, grants(claims),
                     claims.getExpirationTime() == null ? null

@@ -10,6 +10,8 @@ public record ChannelName(String value) implements Comparable<ChannelName> {
     /** The rule, as error messages state it. */
     public static final String RULE = "1 to 128 characters of A-Z a-z 0-9 _ - . : @ = +";
     private static final String PERSONAL_PREFIX = "user:";
+    /** The longest {@code sub} that still names a personal channel. */
+    public static final int MAX_USER_ID_LENGTH = MAX_LENGTH - PERSONAL_PREFIX.length();
 
     public ChannelName {
         if (!isValid(value)) {
@@ -42,9 +44,12 @@ public record ChannelName(String value) implements Comparable<ChannelName> {
                 || c == '_' || c == '-' || c == '.' || c == ':' || c == '@' || c == '=' || c == '+';
     }
 
-    /** Whether {@code userId} can name a personal channel, i.e. can be a subscriber's {@code sub}. */
+    /**
+     * Whether {@code userId} can name a personal channel, i.e. can be a subscriber's {@code sub}: 1 to
+     * {@link #MAX_USER_ID_LENGTH} characters of the channel alphabet. An empty one would name {@code user:}, which is nobody.
+     */
     public static boolean isValidUserId(String userId) {
-        return userId != null && isValid(PERSONAL_PREFIX + userId);
+        return userId != null && !userId.isEmpty() && isValid(PERSONAL_PREFIX + userId);
     }
 
     public boolean isPersonal() {

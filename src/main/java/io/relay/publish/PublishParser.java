@@ -2,6 +2,10 @@ package io.relay.publish;
 
 import java.io.IOException;
 import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -29,6 +33,11 @@ import io.relay.problem.ProblemException;
  * something other than what was meant. One pass of Jackson's streaming parser: {@code data} is
  * validated and copied compact into the JSON text the notification carries, with numbers exactly as
  * sent (no parse tree, no conversion), so data goes out as it came in.
+ *
+ * <p>The body must be Unicode text: the JDK's UTF-8 decoder reads it first and refuses what is not
+ * UTF-8 (overlong forms, encoded surrogates, truncated sequences), which Jackson would decode leniently
+ * into other characters, and escapes of unpaired surrogates are refused too. What is stored can then
+ * always be encoded as the UTF-8 a browser accepts in a WebSocket frame.
  */
 final class PublishParser {
 
@@ -46,7 +55,8 @@ final class PublishParser {
         if (body == null || body.length == 0) {
             throw invalid("the body is empty: send a JSON object with channel (or channels) and data");
         }
-        try (JsonParser json = JSON.createParser(body)) {
+        CharBuffer text = decode(body);
+        try (JsonParser json = JSON.createParser(text.array(), text.arrayOffset() + text.position(), text.remaining())) {
             if (json.nextToken() != JsonToken.START_OBJECT) {
                 throw invalid("the body must be a JSON object");
             }
@@ -58,7 +68,7 @@ final class PublishParser {
                     case "channel" -> fields.channel = channelName(json, value, "channel");
                     case "channels" -> fields.channels = channels(json, value);
                     case "event" -> fields.event = event(json, value);
-                    case "data" -> fields.data = copy(json, body.length);
+                    case "data" -> fields.data = unicode(copy(json, body.length), "data");
                     default -> throw invalid("unknown field " + ClientText.quote(name) + ": the fields are channel, channels, event, data");
                 }
             }
@@ -132,7 +142,35 @@ final class PublishParser {
         if (value != JsonToken.VALUE_STRING || json.getTextLength() == 0 || json.getText().length() > MAX_EVENT_LENGTH) {
             throw invalid("event must be a string of 1 to " + MAX_EVENT_LENGTH + " characters");
         }
-        return json.getText();
+        return unicode(json.getText(), "event");
+    }
+
+    /** The body as text, decoded strictly: malformed UTF-8 is refused, never replaced. */
+    private static CharBuffer decode(byte[] body) {
+        ByteBuffer bytes = ByteBuffer.wrap(body);
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(bytes);
+        } catch (CharacterCodingException e) {
+            throw invalid("the body is not valid UTF-8 (at byte " + bytes.position() + ")");
+        }
+    }
+
+    /**
+     * {@code text} when each of its surrogates is half of a pair. Jackson decodes the JSON escape of
+     * half a pair (U+D800 alone, say) to a lone surrogate, which no UTF-8 can encode; the JDK has no
+     * check for this short of encoding the text again.
+     */
+    private static String unicode(String text, String field) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw invalid(field + " holds an unpaired surrogate (\\u" + Integer.toHexString(c)
+                        + "): it cannot be sent as UTF-8; escape both halves of a pair");
+            }
+        }
+        return text;
     }
 
     /** The value at the parser, whole, as compact JSON text; numbers as written, not converted. */

@@ -23,6 +23,9 @@ class CorsTest {
     private static final String ALLOWED = "https://app.example.com";
     private static final String FOREIGN = "https://evil.example.net";
 
+    @io.quarkus.test.common.http.TestHTTPResource("/")
+    java.net.URI base;
+
     @ParameterizedTest
     @ValueSource(strings = { "/api/v1/notifications", "/api/v1/notifications/long-poll", "/api/v1/notifications/stream" })
     void answersAPreflightFromAnAllowedOrigin(String path) {
@@ -86,5 +89,45 @@ class CorsTest {
         given().header("Origin", ALLOWED).header("Access-Control-Request-Method", "POST")
                 .options("/api/v1/notifications").then()
                 .header("Access-Control-Allow-Methods", "GET");
+    }
+    /** Origins no browser page has a grant for: sandboxed or file pages, paths, lists, garbage. */
+    static java.util.stream.Stream<String> unparseableOrigins() {
+        return java.util.stream.Stream.of("null", "file://", "https://app.example.com/path",
+                "https://app.example.com, https://evil.example.net", "https://app.example.com https://app.example.com",
+                "garbage", "http://[::1", "https://", "%zz");
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.MethodSource("unparseableOrigins")
+    void refusesACookieSentWithAnUnparseableOrigin(String origin) {
+        given().header("Origin", origin).cookie("relay_token", TestTokens.valid(unique("cors-")))
+                .get("/api/v1/notifications").then().statusCode(403).contentType("application/problem+json")
+                .body("status", equalTo(403))
+                .header("Access-Control-Allow-Origin", nullValue());
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.MethodSource("unparseableOrigins")
+    void answersABearerRequestFromASandboxedPageWithoutAGrant(String origin) {
+        given().header("Origin", origin).header("Authorization", "Bearer " + TestTokens.valid(unique("cors-")))
+                .get("/api/v1/notifications").then().statusCode(200)
+                .header("Access-Control-Allow-Origin", nullValue());
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.MethodSource("unparseableOrigins")
+    void refusesAPreflightFromAnUnparseableOrigin(String origin) {
+        given().header("Origin", origin).header("Access-Control-Request-Method", "GET")
+                .options("/api/v1/notifications/stream").then().statusCode(403).contentType("application/problem+json")
+                .header("Access-Control-Allow-Origin", nullValue());
+    }
+
+    @Test
+    void theOwnOriginMustHaveTheRequestsScheme() {
+        String authority = base.getHost() + ":" + base.getPort();
+        given().header("Origin", "https://" + authority).cookie("relay_token", TestTokens.valid(unique("cors-")))
+                .get("/api/v1/notifications").then().statusCode(403).contentType("application/problem+json");
+        given().header("Origin", "http://" + authority).cookie("relay_token", TestTokens.valid(unique("cors-")))
+                .get("/api/v1/notifications").then().statusCode(200);
     }
 }

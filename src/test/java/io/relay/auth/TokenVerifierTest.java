@@ -85,6 +85,21 @@ class TokenVerifierTest {
         assertThrows(TokenRejectedException.class, () -> verifier.verify(TestTokens.valid("auth0|12 34")));
     }
 
+    /** A sub that cannot name a personal channel (empty, too long, a character no name may hold) is no identity. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = { "", " ", "a/b", "caf\u00e9", "tab\there" })
+    void rejectsSubThatCannotNameAPersonalChannel(String sub) {
+        TokenRejectedException e = assertThrows(TokenRejectedException.class, () -> verifier.verify(TestTokens.valid(sub)));
+        assertEquals(TokenRejectedException.Reason.invalid, e.reason());
+    }
+
+    @Test
+    void rejectsSubLongerThanAPersonalChannelAllows() {
+        String longest = "u".repeat(ChannelName.MAX_USER_ID_LENGTH);
+        assertEquals(longest, verifier.verify(TestTokens.valid(longest)).userId());
+        assertThrows(TokenRejectedException.class, () -> verifier.verify(TestTokens.valid(longest + "u")));
+    }
+
     @Test
     void rejectsMalformedChannelsClaim() {
         String token = TestTokens.sign(TestTokens.claims("alice").claim("channels", "team:*"), TestTokens.SECRET);

@@ -130,6 +130,45 @@ class PublishEndpointTest {
         problem(publisher().body(body).post(URL).then(), 400);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.relay.publish.PublishParserTest#invalidUtf8Bodies")
+    void refusesBytesThatAreNotUtf8AndStoresNothing(String where, byte[] body) {
+        refusesAndStoresNothing(body);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "\"\\ud800\"", "\"\\udc00\"", "{\"\\ud800\":1}", "[\"\\ude00\\ud83d\"]" })
+    void refusesEscapesOfUnpairedSurrogatesAndStoresNothing(String data) {
+        refusesAndStoresNothing(("{\"channel\":\"x\",\"data\":" + data + "}").getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The hostile bodies publish to channel x: x's next offset shows that nothing was stored in between. */
+    private static void refusesAndStoresNothing(byte[] body) {
+        String valid = "{\"channel\":\"x\",\"data\":1}";
+        int before = publisher().body(valid).post(URL).then().statusCode(202).extract().path("channels[0].offset");
+        problem(publisher().body(body).post(URL).then(), 400).body("detail", containsString("UTF"));
+        publisher().body(valid).post(URL).then().statusCode(202).body("channels[0].offset", equalTo(before + 1));
+    }
+
+    @Test
+    void refusesAnIdempotencyKeyThatIsNotAscii() throws Exception {
+        byte[] body = "{\"channel\":\"x\",\"data\":1}".getBytes(StandardCharsets.US_ASCII);
+        java.io.ByteArrayOutputStream request = new java.io.ByteArrayOutputStream();
+        request.writeBytes(("POST " + URL + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer test-publisher-key\r\n"
+                + "Content-Type: application/json\r\nConnection: close\r\nContent-Length: " + body.length
+                + "\r\nIdempotency-Key: key-").getBytes(StandardCharsets.US_ASCII));
+        request.writeBytes(new byte[] { (byte) 0xC0, (byte) 0xAF });
+        request.writeBytes("\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        request.writeBytes(body);
+        try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.toByteArray());
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            org.junit.jupiter.api.Assertions.assertTrue(answer.startsWith("HTTP/1.1 400"), answer);
+            org.junit.jupiter.api.Assertions.assertTrue(answer.contains("application/problem+json"), answer);
+        }
+    }
+
     @Test
     void refusesTooLongEventNames() {
         problem(publisher().body("{\"channel\":\"x\",\"data\":1,\"event\":\"" + "e".repeat(65) + "\"}").post(URL).then(), 400);

@@ -9,8 +9,10 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
 import io.relay.channel.ChannelName;
@@ -64,6 +66,68 @@ class PublishParserTest {
     @MethodSource("invalidBodies")
     void refusesWhatIsNotAValidPublish(String body) {
         assertThrows(ProblemException.class, () -> parse(body));
+    }
+
+    /**
+     * Bytes that are not UTF-8 (RFC 3629) at every place a body holds text, named by what they are; a
+     * lenient decoder turns the overlong ones into other characters ({@code C0 AF} into {@code /}).
+     */
+    static Stream<Arguments> invalidUtf8Bodies() {
+        Stream<Arguments> inData = Stream.of(
+                Arguments.of("overlong / in 2 bytes", hex("C0 AF")), Arguments.of("overlong / in 3 bytes", hex("E0 80 AF")),
+                Arguments.of("overlong DEL", hex("C1 BF")), Arguments.of("overlong / in 4 bytes", hex("F0 80 80 AF")),
+                Arguments.of("encoded high surrogate", hex("ED A0 80")), Arguments.of("encoded low surrogate", hex("ED BF BF")),
+                Arguments.of("encoded surrogate pair (CESU-8)", hex("ED A0 BD ED B8 80")),
+                Arguments.of("above U+10FFFF", hex("F4 90 80 80")), Arguments.of("5-byte form", hex("F8 88 80 80 80")),
+                Arguments.of("FE", hex("FE")), Arguments.of("FF", hex("FF")), Arguments.of("lone continuation", hex("80")),
+                Arguments.of("truncated 2-byte", hex("C3")), Arguments.of("truncated 3-byte", hex("E2 82")),
+                Arguments.of("truncated 4-byte", hex("F0 9F 98")), Arguments.of("bad continuation", hex("C3 28")))
+                .map(a -> Arguments.of("data: " + a.get()[0], body("{\"channel\":\"x\",\"data\":\"a", (byte[]) a.get()[1], "b\"}")));
+        byte[] overlong = hex("C0 AF");
+        return Stream.concat(inData, Stream.of(
+                Arguments.of("event", body("{\"channel\":\"x\",\"event\":\"e", overlong, "\",\"data\":1}")),
+                Arguments.of("channel", body("{\"channel\":\"x", overlong, "\",\"data\":1}")),
+                Arguments.of("a key in data", body("{\"channel\":\"x\",\"data\":{\"k", overlong, "\":1}}")),
+                Arguments.of("the last byte", body("{\"channel\":\"x\",\"data\":1}", hex("C3"), ""))));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("invalidUtf8Bodies")
+    void refusesBytesThatAreNotUtf8(String where, byte[] body) {
+        ProblemException refused = assertThrows(ProblemException.class, () -> PublishParser.parse(body));
+        assertEquals(400, refused.problem().status());
+    }
+
+    /** Escapes that decode to half a surrogate pair: no UTF-8 encodes them, so no frame could carry them. */
+    @ParameterizedTest
+    @ValueSource(strings = { "\"\\ud800\"", "\"\\udc00\"", "\"a\\ud83dz\"", "\"\\ude00\\ud83d\"", "{\"\\ud800\":1}" })
+    void refusesEscapesOfUnpairedSurrogates(String data) {
+        assertThrows(ProblemException.class, () -> parse("{\"channel\":\"x\",\"data\":" + data + "}"));
+    }
+
+    @Test
+    void refusesAnEventNameWithAnUnpairedSurrogate() {
+        assertThrows(ProblemException.class, () -> parse("{\"channel\":\"x\",\"event\":\"e\\ud800\",\"data\":1}"));
+    }
+
+    @Test
+    void keepsEveryValidCharacterWhetherSentAsUtf8OrEscaped() {
+        assertEquals("\"caf\u00e9 \u20ac \ud83d\ude00 \uffff\"",
+                parse("{\"channel\":\"x\",\"data\":\"caf\u00e9 \u20ac \ud83d\ude00 \uffff\"}").data());
+        assertEquals("\"\ud83d\ude00\"", parse("{\"channel\":\"x\",\"data\":\"\\ud83d\\ude00\"}").data());
+        assertEquals("\u00e9\ud83d\ude00", parse("{\"channel\":\"x\",\"event\":\"\u00e9\ud83d\ude00\",\"data\":1}").event());
+    }
+
+    private static byte[] hex(String bytes) {
+        return java.util.HexFormat.ofDelimiter(" ").parseHex(bytes);
+    }
+
+    private static byte[] body(String before, byte[] hostile, String after) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.writeBytes(before.getBytes(StandardCharsets.UTF_8));
+        out.writeBytes(hostile);
+        out.writeBytes(after.getBytes(StandardCharsets.UTF_8));
+        return out.toByteArray();
     }
 
     @Test

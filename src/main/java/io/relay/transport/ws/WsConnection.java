@@ -6,6 +6,7 @@ import org.jboss.logging.Logger;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
+import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.relay.auth.AccessDeniedException;
@@ -217,14 +218,23 @@ final class WsConnection implements Outbound {
         return true;
     }
 
+    /**
+     * Netty's decoder and {@link WsInboundChecks} report a broken peer with the RFC 6455 status it
+     * earned. Vert.x closes the channel as soon as this returns, so the close frame is flushed here.
+     */
     private void onException(Throwable failure) {
-        if (failure instanceof CorruptedWebSocketFrameException corrupted
-                && corrupted.closeStatus().code() == WebSocketCloseStatus.MESSAGE_TOO_BIG.code()) {
+        if (failure instanceof TooLongFrameException) {
             close(CloseCode.FRAME_TOO_BIG);
+        } else if (failure instanceof CorruptedWebSocketFrameException corrupted) {
+            int status = corrupted.closeStatus().code();
+            close(status == WebSocketCloseStatus.MESSAGE_TOO_BIG.code() ? CloseCode.FRAME_TOO_BIG
+                    : status == WebSocketCloseStatus.INVALID_PAYLOAD_DATA.code() ? CloseCode.INVALID_TEXT
+                    : CloseCode.PROTOCOL_ERROR);
         } else {
             LOG.debugf("WebSocket error: %s", failure.toString());
             close(CloseCode.POLICY_VIOLATION);
         }
+        frames.flush();
     }
 
     private void onClosed() {

@@ -41,6 +41,7 @@ public class WsEndpoint {
     private final Vertx vertx;
     private final WsSettings settings;
     private final Limits limits;
+    private final int maxFrameBytes;
 
     public WsEndpoint(SubscriberHandshake handshake, SubscriptionService service, TokenVerifier verifier,
             RelayMetrics metrics, Vertx vertx, RelayConfig config, Limits limits) {
@@ -52,6 +53,7 @@ public class WsEndpoint {
         this.vertx = vertx;
         this.settings = new WsSettings(config.ws().pingInterval(), config.ws().maxPendingMessages(),
                 config.ws().tcpNoDelay());
+        this.maxFrameBytes = config.ws().maxFrameBytes();
     }
 
     /** Adds the routes: to the replica's router (Quarkus calls it) and to the warm-up's own. */
@@ -69,6 +71,7 @@ public class WsEndpoint {
         if (accepted == null) {
             return;
         }
+        WsInboundChecks.install(((ConnectionBase) request.connection()).channel(), maxFrameBytes);
         request.toWebSocket()
                 .onSuccess(socket -> new WsConnection(socket, ((ConnectionBase) request.connection()).channel(),
                         vertx, service, verifier, metrics, settings, limits)

@@ -45,6 +45,83 @@ final class RawPeer implements AutoCloseable {
         return peer;
     }
 
+    /**
+     * Sends {@code request} (a handshake of the test's own making) on a new socket and returns the
+     * head of the answer, for handshakes that must be refused.
+     */
+    static String handshake(URI base, String request) throws IOException {
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout((int) Duration.ofSeconds(10).toMillis());
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            return new RawPeer(socket).readHead();
+        }
+    }
+
+    /** Writes {@code frames} (whole frames, as {@link #frame} builds them) in one write. */
+    void send(byte[]... frames) throws IOException {
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        for (byte[] frame : frames) {
+            all.writeBytes(frame);
+        }
+        socket.getOutputStream().write(all.toByteArray());
+        socket.getOutputStream().flush();
+    }
+
+    /**
+     * One frame as a client sends it: {@code head} is the first byte (FIN, RSV and opcode), the
+     * payload masked with a fixed key unless {@code masked} is false.
+     */
+    static byte[] frame(int head, byte[] payload, boolean masked) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(head);
+        int mask = masked ? 0x80 : 0;
+        if (payload.length < 126) {
+            out.write(mask | payload.length);
+        } else {
+            out.write(mask | 126);
+            out.write(payload.length >> 8);
+            out.write(payload.length & 0xff);
+        }
+        byte[] key = { 0x11, 0x22, 0x33, 0x44 };
+        if (masked) {
+            out.writeBytes(key);
+        }
+        for (int i = 0; i < payload.length; i++) {
+            out.write(masked ? payload[i] ^ key[i % 4] : payload[i]);
+        }
+        return out.toByteArray();
+    }
+
+    /** The next frame from the server. */
+    Frame read() throws IOException {
+        int first = in.readUnsignedByte();
+        int second = in.readUnsignedByte();
+        long length = second & 0x7f;
+        if (length == 126) {
+            length = in.readUnsignedShort();
+        } else if (length == 127) {
+            length = in.readLong();
+        }
+        return new Frame(first & 0x0f, in.readNBytes((int) length));
+    }
+
+    /** The next frame of {@code opcode}, skipping others. */
+    Frame read(int opcode) throws IOException {
+        Frame frame = read();
+        while (frame.opcode() != opcode) {
+            frame = read();
+        }
+        return frame;
+    }
+
+    /** A server frame: its opcode and payload. */
+    record Frame(int opcode, byte[] payload) {
+        String text() {
+            return new String(payload, StandardCharsets.UTF_8);
+        }
+    }
+
     /** Reads frames, answering nothing, until the server's close frame; returns its code. */
     int readUntilClose() throws IOException {
         while (true) {

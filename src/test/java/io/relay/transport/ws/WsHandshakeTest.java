@@ -63,6 +63,27 @@ class WsHandshakeTest {
     }
 
     @Test
+    void refusesACookieFromTheRelaysHostOverAnotherScheme() {
+        assertProblem(WsTestClient.to(base).header("Cookie", "relay_token=" + TestTokens.valid("dave"))
+                .header("Origin", "https://" + base.getHost() + ":" + base.getPort()).refused(), 403);
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.MethodSource("io.relay.auth.CorsTest#unparseableOrigins")
+    void refusesACookieWithAnUnparseableOrigin(String origin) {
+        assertProblem(WsTestClient.to(base).header("Cookie", "relay_token=" + TestTokens.valid("carol"))
+                .header("Origin", origin).refused(), 403);
+    }
+
+    @Test
+    void acceptsABearerTokenFromASandboxedPage() {
+        try (WsTestClient client = WsTestClient.to(base).header("Origin", "null")
+                .subprotocols("relay.v1", "relay.bearer." + TestTokens.valid("sandboxed")).connect()) {
+            assertEquals("sandboxed", client.next("welcome").getString("user"));
+        }
+    }
+
+    @Test
     void refusesACookieWithoutOrigin() {
         assertProblem(WsTestClient.to(base).header("Cookie", "relay_token=" + TestTokens.valid("carol")).withoutOrigin()
                 .refused(), 403);
@@ -134,6 +155,31 @@ class WsHandshakeTest {
     void aPlainGetIsToldToUpgrade() {
         io.restassured.RestAssured.given().get("/ws").then().statusCode(426)
                 .contentType("application/problem+json");
+    }
+
+    /** Handshakes of other WebSocket drafts, or over HTTP/1.0, each with a valid token. */
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> otherProtocols() {
+        String token = "Authorization: Bearer " + TestTokens.valid("legacy") + "\r\n";
+        String rfc6455 = "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n" + token;
+        return java.util.stream.Stream.of(
+                org.junit.jupiter.params.provider.Arguments.of("hixie-76", "GET /ws HTTP/1.1\r\nHost: relay\r\n"
+                        + "Upgrade: WebSocket\r\nConnection: Upgrade\r\nOrigin: http://relay\r\n"
+                        + "Sec-WebSocket-Key1: 4 @1  46546xW%0l 1 5\r\nSec-WebSocket-Key2: 12998 5 Y3 1  .P00\r\n"
+                        + token + "Content-Length: 8\r\n\r\n^n:ds[4U"),
+                org.junit.jupiter.params.provider.Arguments.of("hybi-07", "GET /ws HTTP/1.1\r\nHost: relay\r\n" + rfc6455 + "Sec-WebSocket-Version: 7\r\n\r\n"),
+                org.junit.jupiter.params.provider.Arguments.of("hybi-10", "GET /ws HTTP/1.1\r\nHost: relay\r\n" + rfc6455 + "Sec-WebSocket-Version: 8\r\n\r\n"),
+                org.junit.jupiter.params.provider.Arguments.of("version 14", "GET /ws HTTP/1.1\r\nHost: relay\r\n" + rfc6455 + "Sec-WebSocket-Version: 14\r\n\r\n"),
+                org.junit.jupiter.params.provider.Arguments.of("no version", "GET /ws HTTP/1.1\r\nHost: relay\r\n" + rfc6455 + "\r\n"),
+                org.junit.jupiter.params.provider.Arguments.of("HTTP/1.0", "GET /ws HTTP/1.0\r\nHost: relay\r\n" + rfc6455 + "Sec-WebSocket-Version: 13\r\n\r\n"));
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.MethodSource("otherProtocols")
+    void answersOtherProtocolsWith426NamingVersion13(String protocol, String handshake) throws java.io.IOException {
+        String head = RawPeer.handshake(base, handshake);
+        assertTrue(head.matches("(?s)HTTP/1\\.[01] 426 .*"), head);
+        assertTrue(head.toLowerCase(java.util.Locale.ROOT).contains("\r\nsec-websocket-version: 13\r\n"), head);
+        assertTrue(head.toLowerCase(java.util.Locale.ROOT).contains("\r\ncontent-type: application/problem+json"), head);
     }
 
     @Test
