@@ -14,14 +14,14 @@ public enum Continuity {
     GAP;
 
     /**
-     * Within an epoch the next offset is the last plus one. Another epoch means the channel's history
-     * was lost, and with it maybe something this subscriber never got: a gap, which the catch-up turns
-     * into {@code recovered:false}. Only a subscriber that has seen nothing (offset 0, e.g. it joined
-     * an empty channel) takes offset 1 of any epoch as the next.
+     * Within an epoch the next offset is the last plus one. A notification of another epoch is the
+     * next only at offset 1: the channel began a new life (its history expired while it was silent,
+     * or was lost), and nothing of that life was missed; whether something of the old one was is the
+     * caller's to judge (see {@code subscribe.Subscription}).
      */
     public static Continuity of(StreamPosition last, StreamPosition next) {
         if (!next.epoch().equals(last.epoch())) {
-            return last.offset() == 0 && next.offset() == 1 ? NEXT : GAP;
+            return next.offset() == 1 ? NEXT : GAP;
         }
         if (next.offset() <= last.offset()) {
             return SEEN;

@@ -110,12 +110,14 @@ public class Hub implements NotificationListener, LocalSubscribers {
     }
 
     /**
-     * Fan-out interrupted. Nothing to do until it is back: a notification that arrives after a lost
-     * one is held back by the gap rule of {@link Subscription}.
+     * Fan-out interrupted. Nothing is held back: a notification that arrives after a lost one is
+     * stopped by the gap rule of {@link Subscription}; each subscription only learns not to follow a
+     * new epoch on trust until it has caught up.
      */
     @Override
     public void onInterrupted() {
         metrics.engineError("fanout");
+        channels.values().forEach(subscribers -> subscribers.forEach(Subscription::fanoutInterrupted));
     }
 
     /** Fan-out back: every subscription reads from history what may have been published meanwhile. */

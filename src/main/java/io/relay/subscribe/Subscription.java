@@ -18,7 +18,9 @@ import io.relay.engine.Notification;
  * delivery dropped by a full backlog, a race with the start), the subscription buffers and asks its
  * channel's {@link ChannelCatchUp} for what history holds in between, or closes the session with
  * {@link CloseCode#HISTORY_RESET} when history no longer has it, so that the client resumes and learns
- * {@code recovered:false}.
+ * {@code recovered:false}. A new epoch from its offset 1 is followed (the channel's history expired
+ * while it was silent), except after a fan-out interruption, when it may mean that Redis lost what
+ * this subscriber was not given yet: then it is a reset too.
  *
  * <p>It starts {@code SYNCING}: already in the hub, so live notifications arrive and are buffered
  * while its first history read runs; {@link #goLive} then sends the replay and the buffered ones that
@@ -41,6 +43,8 @@ final class Subscription {
     /** Notifications may have been lost while the first read ran: what it saw may be older than them. */
     private boolean catchUpAfterSync;
     private int fruitlessCatchUps;
+    /** The fan-out was interrupted and no catch-up has been applied since. */
+    private boolean interrupted;
     /** The channel's subscribers on this replica; set by them when the subscription joins. */
     ChannelSubscribers subscribers;
     /** Position in the hub's per-loop member list, for O(1) removal; owned by the hub. */
@@ -73,7 +77,11 @@ final class Subscription {
     }
 
     private void accept(Notification notification) {
-        switch (Continuity.of(position, notification.position())) {
+        Continuity continuity = Continuity.of(position, notification.position());
+        if (continuity == Continuity.NEXT && interrupted && isLostLife(notification.position())) {
+            continuity = Continuity.GAP;
+        }
+        switch (continuity) {
             case NEXT -> {
                 position = notification.position();
                 session.outbound().notification(notification, false);
@@ -141,12 +149,12 @@ final class Subscription {
         }
         StreamPosition latest = page.latest();
         StreamPosition before = position;
-        if (!position.epoch().equals(latest.epoch()) && position.offset() > 0) {
-            // the channel's history was lost since this subscriber's position: it must learn recovered:false
+        if (interrupted && isLostLife(latest)) {
+            // Redis lost the channel's history around a blip, maybe with what this subscriber was not given
             resetHistory();
             return;
         }
-        // in another epoch, a subscriber at offset 0 has seen nothing and takes the new life from its start
+        // in a new life of the channel, everything from its offset 1 is what follows
         long after = position.epoch().equals(latest.epoch()) ? position.offset() : 0;
         for (Notification notification : page.notifications()) {
             if (notification.offset() <= after) {
@@ -176,6 +184,7 @@ final class Subscription {
             requestCatchUp();
             return;
         }
+        interrupted = false;
         drain();
         if (state != State.CATCHING_UP || !position.equals(before)) {
             fruitlessCatchUps = 0;
@@ -199,6 +208,16 @@ final class Subscription {
                 }
             }
         }
+    }
+
+    /** The fan-out was interrupted: until a catch-up, a new epoch is not taken on trust. */
+    void fanoutInterrupted() {
+        interrupted = true;
+    }
+
+    /** A position in another epoch than this subscriber's, which had been given something of its own. */
+    private boolean isLostLife(StreamPosition other) {
+        return !other.epoch().equals(position.epoch()) && position.offset() > 0;
     }
 
     private void requestCatchUp() {

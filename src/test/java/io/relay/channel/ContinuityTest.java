@@ -20,7 +20,7 @@ class ContinuityTest {
                 Arguments.of("anOlderOffset", new StreamPosition("e1", 3), Continuity.SEEN),
                 Arguments.of("oneSkipped", new StreamPosition("e1", 12), Continuity.GAP),
                 Arguments.of("manySkipped", new StreamPosition("e1", 1_000), Continuity.GAP),
-                Arguments.of("aNewEpochFromItsStart", new StreamPosition("e2", 1), Continuity.GAP),
+                Arguments.of("aNewEpochFromItsStart", new StreamPosition("e2", 1), Continuity.NEXT),
                 Arguments.of("aNewEpochPastItsStart", new StreamPosition("e2", 2), Continuity.GAP),
                 Arguments.of("aNewEpochAtOurOffset", new StreamPosition("e2", 10), Continuity.GAP));
     }
