@@ -4,19 +4,23 @@ import static io.relay.RelayTestSupport.publisher;
 import static io.relay.publish.PublishEndpointTest.problem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.inject.Inject;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.relay.engine.redis.RedisServer;
+import io.relay.engine.redis.RedisTestResource;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
 
 /** On the Redis engine too, a body that is not valid Unicode text is refused and writes no key. */
 @QuarkusTest
@@ -27,55 +31,34 @@ class RedisPublishValidationTest {
 
     public static class RedisEngine implements QuarkusTestProfile {
         @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("relay.engine", "redis");
-        }
-
-        @Override
-        public java.util.List<TestResourceEntry> testResources() {
-            return java.util.List.of(new TestResourceEntry(Redis.class));
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(RedisTestResource.class));
         }
     }
 
-    /** One redis-server for this class. */
-    public static class Redis implements QuarkusTestResourceLifecycleManager {
-        static RedisServer server;
-
-        @Override
-        public Map<String, String> start() {
-            try {
-                server = RedisServer.start();
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-            return Map.of("quarkus.redis.hosts", server.url());
-        }
-
-        @Override
-        public void stop() {
-            try {
-                server.close();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
+    @Inject
+    Redis redis;
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.relay.publish.PublishParserTest#invalidUtf8Bodies")
-    void refusesBytesThatAreNotUtf8AndWritesNothing(String where, byte[] body) throws IOException {
+    void refusesBytesThatAreNotUtf8AndWritesNothing(String where, byte[] body) throws Exception {
         refusesAndWritesNothing(body);
     }
 
     @ParameterizedTest
     @ValueSource(strings = { "\"\\ud800\"", "{\"\\udc00\":1}" })
-    void refusesEscapesOfUnpairedSurrogatesAndWritesNothing(String data) throws IOException {
+    void refusesEscapesOfUnpairedSurrogatesAndWritesNothing(String data) throws Exception {
         refusesAndWritesNothing(("{\"channel\":\"x\",\"data\":" + data + "}").getBytes(StandardCharsets.UTF_8));
     }
 
-    private static void refusesAndWritesNothing(byte[] body) throws IOException {
-        String keys = Redis.server.command("DBSIZE");
+    private void refusesAndWritesNothing(byte[] body) throws Exception {
+        long keys = keyCount();
         problem(publisher().body(body).post(URL).then(), 400);
-        assertEquals(keys, Redis.server.command("DBSIZE"));
+        assertEquals(keys, keyCount());
+    }
+
+    private long keyCount() throws Exception {
+        return redis.send(Request.cmd(Command.DBSIZE)).toCompletionStage().toCompletableFuture()
+                .get(10, TimeUnit.SECONDS).toLong();
     }
 }

@@ -4,10 +4,11 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static io.relay.engine.redis.ReplicaPair.metric;
+import static io.relay.engine.redis.ReplicaPair.publish;
+import static io.relay.engine.redis.ReplicaPair.token;
+import static io.relay.engine.redis.ReplicaPair.unique;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,9 +30,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.relay.RelayProcess;
-import io.relay.TestTokens;
 import io.relay.transport.ws.WsTestClient;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -43,32 +42,24 @@ import io.vertx.core.json.JsonObject;
  */
 class FanoutFaultsIT {
 
-    private static final String KEY = "it-faults-publisher-key";
-    private static final String SECRET = "it-faults-hmac-secret-0123456789-abcdefghij";
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     /** How long the faults last; the issue asks for at least a minute. */
-    private static final Duration FAULTS = Duration.ofSeconds(Long.getLong("relay.faults.seconds", 60));
+    private static final Duration FAULTS = Duration.ofSeconds(Long.getLong("faults.seconds", 60));
+    private static ReplicaPair pair;
     private static RedisServer redis;
     private static RelayProcess a;
     private static RelayProcess b;
 
     @BeforeAll
     static void start() throws Exception {
-        redis = RedisServer.start();
-        Map<String, String> env = RelayProcess.env("RELAY_ENGINE", "redis", "QUARKUS_REDIS_HOSTS", redis.url(),
-                "RELAY_PUBLISHER_KEYS", KEY, "RELAY_AUTH_HMAC_SECRET", SECRET, "RELAY_REDIS_HEARTBEAT", "1s",
-                "RELAY_LIMITS_MAX_CONNECTIONS_PER_USER", "500");
-        a = RelayProcess.start(env);
-        b = RelayProcess.start(env);
-        a.awaitReady();
-        b.awaitReady();
+        pair = ReplicaPair.start("RELAY_LIMITS_MAX_CONNECTIONS_PER_USER", "500");
+        redis = pair.redis;
+        a = pair.a;
+        b = pair.b;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        a.close();
-        b.close();
-        redis.close();
+        pair.close();
     }
 
     @Test
@@ -356,29 +347,5 @@ class FanoutFaultsIT {
         private boolean reached(Map<String, Long> published) {
             return channels.stream().allMatch(channel -> offset(channel) >= published.getOrDefault(channel, 0L));
         }
-    }
-
-    private static String token(String user, String... channels) {
-        return TestTokens.sign(TestTokens.claims(user, channels), SECRET);
-    }
-
-    private static String unique(String prefix) {
-        return prefix + UUID.randomUUID().toString().substring(0, 8);
-    }
-
-    private static HttpResponse<String> publish(RelayProcess relay, List<String> channels, int n) throws Exception {
-        JsonObject body = new JsonObject().put("channels", new JsonArray(new ArrayList<>(channels)))
-                .put("data", new JsonObject().put("n", n));
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(relay.base().resolve("/api/v1/notifications"))
-                .header("Authorization", "Bearer " + KEY).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body.encode())).build(), HttpResponse.BodyHandlers.ofString());
-        return response;
-    }
-
-    private static double metric(RelayProcess relay, String prefix) throws Exception {
-        URI uri = relay.base().resolve("/q/metrics");
-        String metrics = HTTP.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).body();
-        return metrics.lines().filter(line -> line.startsWith(prefix))
-                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
     }
 }

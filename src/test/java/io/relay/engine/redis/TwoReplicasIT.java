@@ -4,15 +4,16 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static io.relay.engine.redis.ReplicaPair.KEY;
+import static io.relay.engine.redis.ReplicaPair.get;
+import static io.relay.engine.redis.ReplicaPair.token;
+import static io.relay.engine.redis.ReplicaPair.unique;
 
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -22,7 +23,6 @@ import org.junit.jupiter.api.Test;
 
 import io.relay.ClientCursor;
 import io.relay.RelayProcess;
-import io.relay.TestTokens;
 import io.relay.transport.ws.WsTestClient;
 import io.vertx.core.json.JsonObject;
 
@@ -32,36 +32,23 @@ import io.vertx.core.json.JsonObject;
  */
 class TwoReplicasIT {
 
-    private static final String KEY = "it-redis-publisher-key";
-    private static final String SECRET = "it-redis-hmac-secret-0123456789-abcdefghij";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static ReplicaPair pair;
     private static RedisServer redis;
     private static RelayProcess a;
     private static RelayProcess b;
 
     @BeforeAll
     static void start() throws Exception {
-        redis = RedisServer.start();
-        a = RelayProcess.start(env());
-        b = RelayProcess.start(env());
-        a.awaitReady();
-        b.awaitReady();
+        pair = ReplicaPair.start();
+        redis = pair.redis;
+        a = pair.a;
+        b = pair.b;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        a.close();
-        b.close();
-        redis.close();
-    }
-
-    private static Map<String, String> env() {
-        return RelayProcess.env("RELAY_ENGINE", "redis", "QUARKUS_REDIS_HOSTS", redis.url(),
-                "RELAY_PUBLISHER_KEYS", KEY, "RELAY_AUTH_HMAC_SECRET", SECRET, "RELAY_REDIS_HEARTBEAT", "1s");
-    }
-
-    private static String token(String user, String... channels) {
-        return TestTokens.sign(TestTokens.claims(user, channels), SECRET);
+        pair.close();
     }
 
     private static int threads(RelayProcess relay) throws Exception {
@@ -70,26 +57,14 @@ class TwoReplicasIT {
                 .findFirst().orElseThrow();
     }
 
-    private static String unique(String prefix) {
-        return prefix + UUID.randomUUID().toString().substring(0, 8);
-    }
-
     private static HttpResponse<String> publish(RelayProcess relay, String channel, int n) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(relay.base().resolve("/api/v1/notifications"))
-                .header("Authorization", "Bearer " + KEY).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("channel", channel)
-                        .put("data", new JsonObject().put("n", n)).encode())).build(), HttpResponse.BodyHandlers.ofString());
+        return ReplicaPair.publish(relay, List.of(channel), n);
     }
 
     private static JsonObject published(RelayProcess relay, String channel, int n) throws Exception {
         HttpResponse<String> response = publish(relay, channel, n);
         assertEquals(202, response.statusCode(), response.body());
         return new JsonObject(response.body()).getJsonArray("channels").getJsonObject(0);
-    }
-
-    private static HttpResponse<String> get(RelayProcess relay, String path, String bearer) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(relay.base().resolve(path)).header("Authorization", "Bearer " + bearer)
-                .build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
