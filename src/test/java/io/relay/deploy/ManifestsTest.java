@@ -52,7 +52,8 @@ class ManifestsTest {
     private static final KubernetesSerialization KUBERNETES = new KubernetesSerialization();
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     /** Settings that are not relay.* but that the manifests may set. */
-    private static final Set<String> OTHER_SETTINGS = Set.of("QUARKUS_REDIS_HOSTS", "JAVA_OPTS_APPEND");
+    private static final Set<String> OTHER_SETTINGS = Set.of("QUARKUS_REDIS_HOSTS", "QUARKUS_HTTP_PROXY_PROXY_ADDRESS_FORWARDING",
+            "JAVA_OPTS_APPEND");
     private static final int CLOSE_WAIT_SECONDS = 3;
 
     @Test
