@@ -11,6 +11,11 @@ if not epoch then
   return { ARGV[4], 0, 1 }
 end
 local latest = tonumber(redis.call('GET', seq_key) or '0')
+-- publish.lua continues a lost counter (evicted, say) after the stream's newest entry: so does the position
+local newest = redis.call('XREVRANGE', stream_key, '+', '-', 'COUNT', 1)
+if #newest > 0 then
+  latest = math.max(latest, tonumber(string.match(newest[1][1], '^(%d+)')))
+end
 local first = redis.call('XRANGE', stream_key, '-', '+', 'COUNT', 1)
 local oldest = latest + 1
 if #first > 0 then

@@ -93,6 +93,9 @@ public class StartupCheck {
                 problems.add("relay.auth.hmac-secret (env RELAY_AUTH_HMAC_SECRET) is the dev secret, which only the dev profile accepts");
             }
         }
+        if (config.idempotency().maxKeys() < 1) {
+            problems.add("relay.idempotency.max-keys (env RELAY_IDEMPOTENCY_MAX_KEYS) must be at least 1: with 0 no retry would find its first result");
+        }
         if (!dev && config.demo().enabled()) {
             problems.add("relay.demo.enabled (env RELAY_DEMO_ENABLED) hands out tokens to anyone: only the dev profile may turn it on");
         }

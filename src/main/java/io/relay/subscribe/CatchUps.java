@@ -33,6 +33,8 @@ public class CatchUps {
     /** Guarded by {@code this}: catch-ups waiting for a read slot, and the reads running. */
     private final ArrayDeque<ChannelCatchUp> waiting = new ArrayDeque<>();
     private int running;
+    /** How many times the engine's fan-out came back after an interruption. */
+    private volatile long generation;
 
     public CatchUps(History history, Vertx vertx, RelayMetrics metrics, RelayConfig config) {
         this.history = history;
@@ -40,6 +42,15 @@ public class CatchUps {
         this.metrics = metrics;
         this.concurrency = config.history().catchUpConcurrency();
         this.pageSize = config.history().size();
+    }
+
+    /** The fan-out came back: reads from now on see what was published during the blip. */
+    void fanoutResumed() {
+        generation++;
+    }
+
+    long generation() {
+        return generation;
     }
 
     void enqueue(ChannelCatchUp catchUp) {
@@ -55,10 +66,14 @@ public class CatchUps {
 
     private void read(ChannelCatchUp catchUp) {
         StreamPosition since = catchUp.take();
+        long readIn = generation;
         metrics.catchUpRead();
         history.read(catchUp.channel(), since, pageSize).subscribe().with(page -> {
-            catchUp.deliver(page);
-            finished(catchUp, 0);
+            try {
+                catchUp.deliver(new CatchUpPage(since, readIn, page));
+            } finally {
+                finished(catchUp, 0);
+            }
         }, failure -> {
             metrics.engineError("catch_up");
             int failures = catchUp.failed(since);

@@ -2,7 +2,6 @@ package io.relay.subscribe;
 
 import io.relay.channel.ChannelName;
 import io.relay.channel.StreamPosition;
-import io.relay.engine.HistoryPage;
 
 /**
  * The catch-ups of one channel on this replica. Its subscriptions' requests are merged into one
@@ -52,7 +51,7 @@ final class ChannelCatchUp {
     }
 
     /** Hands the page to every subscription of the channel, each on its own event loop. */
-    void deliver(HistoryPage page) {
+    void deliver(CatchUpPage page) {
         synchronized (this) {
             failures = 0;
         }

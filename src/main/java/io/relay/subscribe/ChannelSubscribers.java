@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -63,10 +64,14 @@ final class ChannelSubscribers {
 
     /** True when this was the last subscription: the instance is now detached. */
     synchronized boolean remove(Subscription subscription) {
+        boolean removed = false;
         for (LoopGroup group : groups) {
             if (group.eventLoop == subscription.session().eventLoop()) {
-                group.remove(subscription);
+                removed = group.remove(subscription);
             }
+        }
+        if (!removed) {
+            return false;
         }
         users.computeIfPresent(subscription.session().subscriber().userId(), (u, n) -> n == 1 ? null : n - 1);
         count--;
@@ -85,11 +90,16 @@ final class ChannelSubscribers {
                 group.dropped();
                 continue;
             }
-            group.eventLoop.execute(() -> {
+            try {
+                group.eventLoop.execute(() -> {
+                    group.backlog.done();
+                    group.deliver(notification);
+                    written.accept(notification);
+                });
+            } catch (RejectedExecutionException shuttingDown) {
+                // the loop is stopping with its sessions: nothing of it waits for this delivery
                 group.backlog.done();
-                group.deliver(notification);
-                written.accept(notification);
-            });
+            }
         }
     }
 
@@ -153,10 +163,11 @@ final class ChannelSubscribers {
             members.add(subscription);
         }
 
-        void remove(Subscription subscription) {
+        /** False when the subscription is not a member. */
+        boolean remove(Subscription subscription) {
             int slot = subscription.slot;
             if (slot < 0 || slot >= members.size() || members.get(slot) != subscription) {
-                return;
+                return false;
             }
             Subscription last = members.remove(members.size() - 1);
             if (last != subscription) {
@@ -164,6 +175,7 @@ final class ChannelSubscribers {
                 last.slot = slot;
             }
             subscription.slot = -1;
+            return true;
         }
 
         /** Walks backwards: a delivery may close its session, which swap-removes the current slot. */

@@ -95,7 +95,7 @@ public class Hub implements NotificationListener, LocalSubscribers {
 
     /** Called on the subscription's event loop. */
     void remove(Subscription subscription) {
-        ChannelSubscribers subscribers = channels.get(subscription.channel());
+        ChannelSubscribers subscribers = subscription.subscribers;
         if (subscribers != null && subscribers.remove(subscription)) {
             channels.remove(subscription.channel(), subscribers);
         }
@@ -117,12 +117,14 @@ public class Hub implements NotificationListener, LocalSubscribers {
     @Override
     public void onInterrupted() {
         metrics.engineError("fanout");
-        channels.values().forEach(subscribers -> subscribers.forEach(Subscription::fanoutInterrupted));
+        long generation = catchUps.generation();
+        channels.values().forEach(subscribers -> subscribers.forEach(s -> s.fanoutInterrupted(generation)));
     }
 
     /** Fan-out back: every subscription reads from history what may have been published meanwhile. */
     @Override
     public void onResumed() {
+        catchUps.fanoutResumed();
         channels.values().forEach(subscribers -> subscribers.forEach(Subscription::mayHaveMissed));
     }
 

@@ -43,8 +43,10 @@ final class Subscription {
     /** Notifications may have been lost while the first read ran: what it saw may be older than them. */
     private boolean catchUpAfterSync;
     private int fruitlessCatchUps;
-    /** The fan-out was interrupted and no catch-up has been applied since. */
+    /** The fan-out was interrupted and no page read since it came back has been applied. */
     private boolean interrupted;
+    /** The fan-out generation the interruption happened in. */
+    private long interruptedIn;
     /** The channel's subscribers on this replica; set by them when the subscription joins. */
     ChannelSubscribers subscribers;
     /** Position in the hub's per-loop member list, for O(1) removal; owned by the hub. */
@@ -141,12 +143,15 @@ final class Subscription {
     /**
      * A catch-up read of the channel came back: sends what it holds after this subscription's position,
      * then the buffered notifications that follow. Closes the session when the page shows that history
-     * lost what this subscription needs. A subscription still in its first read ignores the page.
+     * lost what this subscription needs. A subscription still in its first read, or behind the
+     * position the page was read from, ignores it.
      */
-    void caughtUp(HistoryPage page) {
-        if (state != State.LIVE && state != State.CATCHING_UP) {
+    void caughtUp(CatchUpPage read) {
+        if ((state != State.LIVE && state != State.CATCHING_UP) || !read.covers(position)) {
+            // a page read from after this position serves others; this subscription's own request is still pending
             return;
         }
+        HistoryPage page = read.page();
         StreamPosition latest = page.latest();
         StreamPosition before = position;
         if (interrupted && isLostLife(latest)) {
@@ -184,7 +189,9 @@ final class Subscription {
             requestCatchUp();
             return;
         }
-        interrupted = false;
+        if (read.generation() > interruptedIn) {
+            interrupted = false;
+        }
         drain();
         if (state != State.CATCHING_UP || !position.equals(before)) {
             fruitlessCatchUps = 0;
@@ -210,9 +217,10 @@ final class Subscription {
         }
     }
 
-    /** The fan-out was interrupted: until a catch-up, a new epoch is not taken on trust. */
-    void fanoutInterrupted() {
+    /** The fan-out was interrupted: until a catch-up read after it came back, a new epoch is not taken on trust. */
+    void fanoutInterrupted(long generation) {
         interrupted = true;
+        interruptedIn = generation;
     }
 
     /** A position in another epoch than this subscriber's, which had been given something of its own. */

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 import org.jboss.logging.Logger;
@@ -111,11 +112,19 @@ public final class RedisFanout implements AutoCloseable {
         return usable() != null;
     }
 
-    /** A refused SUBSCRIBE may never be answered on a subscribed connection, so the wait is bounded. */
+    /**
+     * A SUBSCRIBE may never be answered (a refusal pushed as a message, a half-open connection), so the
+     * wait is bounded; a connection that let it time out is made again.
+     */
     private CompletableFuture<Void> subscribeOn(String redisChannel) {
         return connection().thenCompose(c -> c.send(Request.cmd(Command.SUBSCRIBE).arg(redisChannel))
                 .toCompletionStage().toCompletableFuture().thenApply(reply -> (Void) null)
-                .orTimeout(subscribeTimeout.toMillis(), TimeUnit.MILLISECONDS));
+                .orTimeout(subscribeTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((done, failure) -> {
+                    if (failure instanceof TimeoutException) {
+                        lost(c, failure);
+                    }
+                }));
     }
 
     /** Called under the lock. */

@@ -16,6 +16,7 @@ final class WsInboundChecks {
 
     /** Vert.x's connection handler, which receives the decoded frames. */
     private static final String VERTX_HANDLER = "handler";
+    private static final String UTF8 = "relay-ws-utf8";
 
     private WsInboundChecks() {
     }
@@ -26,7 +27,11 @@ final class WsInboundChecks {
      */
     static void install(Channel channel, int maxMessageBytes) {
         ChannelPipeline pipeline = channel.pipeline();
-        pipeline.addBefore(VERTX_HANDLER, "relay-ws-utf8", new Utf8FrameValidator(false));
+        if (pipeline.get(UTF8) != null) {
+            // an earlier upgrade on this keep-alive connection was refused after they were installed
+            return;
+        }
+        pipeline.addBefore(VERTX_HANDLER, UTF8, new Utf8FrameValidator(false));
         pipeline.addBefore(VERTX_HANDLER, "relay-ws-message", new WebSocketFrameAggregator(maxMessageBytes));
     }
 }

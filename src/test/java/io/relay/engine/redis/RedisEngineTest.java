@@ -29,6 +29,7 @@ import io.relay.channel.ChannelName;
 import io.relay.channel.StreamPosition;
 import io.relay.engine.EngineContractTest;
 import io.relay.engine.EngineUnavailableException;
+import io.relay.engine.HistoryPage;
 import io.relay.engine.PublishQueueFullException;
 import io.relay.engine.PublishRequest;
 import io.relay.engine.PublishResult;
@@ -239,6 +240,20 @@ class RedisEngineTest extends EngineContractTest {
         StreamPosition after = publish("4", "evicted").channels().get(0).position();
         assertEquals(new StreamPosition(before.channels().get(0).position().epoch(), 4), after);
         assertEquals(4, send(Request.cmd(Command.XLEN).arg(RedisKeys.stream(ChannelName.of("evicted")))).toInteger());
+    }
+
+    @Test
+    void aLostOffsetKeyLeavesTheChannelsPositionWhereItsStreamEnds() {
+        publish("1", "counted");
+        publish("2", "counted");
+        StreamPosition third = publish("3", "counted").channels().get(0).position();
+        send(Request.cmd(Command.DEL).arg(RedisKeys.offset(ChannelName.of("counted"))));
+
+        HistoryPage page = engine.history().read(ChannelName.of("counted"), third, 10)
+                .await().atMost(Duration.ofSeconds(10));
+        assertEquals(third, page.latest());
+        assertTrue(page.recovered(), "a client at the last offset given missed nothing");
+        assertEquals(List.of(), page.notifications());
     }
 
     @Test

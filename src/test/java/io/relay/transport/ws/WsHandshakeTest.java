@@ -183,6 +183,36 @@ class WsHandshakeTest {
     }
 
     @Test
+    void aRefusedUpgradeCanBeRetriedOnTheSameConnection() throws java.io.IOException {
+        // Connection: keep-alive instead of Upgrade: refused after the handshake began, the connection stays open
+        String handshake = "GET /ws HTTP/1.1\r\nHost: relay\r\nUpgrade: websocket\r\nConnection: keep-alive\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nAuthorization: Bearer "
+                + TestTokens.valid("again") + "\r\n\r\n";
+        try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(10_000);
+            java.io.DataInputStream in = new java.io.DataInputStream(socket.getInputStream());
+            for (int attempt = 1; attempt <= 2; attempt++) {
+                socket.getOutputStream().write(handshake.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                String head = readResponse(in);
+                assertTrue(head.startsWith("HTTP/1.1 400"), "attempt " + attempt + ": " + head);
+            }
+        }
+    }
+
+    /** Reads one response (head and its Content-Length body); returns the head. */
+    private static String readResponse(java.io.DataInputStream in) throws java.io.IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            head.append((char) in.readUnsignedByte());
+        }
+        java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)\r\ncontent-length: *(\\d+)").matcher(head);
+        if (length.find()) {
+            in.skipNBytes(Long.parseLong(length.group(1)));
+        }
+        return head.toString();
+    }
+
+    @Test
     void subscribesToGrantedAndPublicChannelsAtConnect() {
         try (WsTestClient client = WsTestClient.to(base).token(TestTokens.valid("erin", "team:*"))
                 .channel("team:ops").channel("broadcast").connect()) {
