@@ -3,6 +3,7 @@ package io.relay.engine.redis;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,9 +17,7 @@ import io.relay.engine.EngineUnavailableException;
 import io.relay.engine.IdempotencyStore;
 import io.relay.engine.PublishResult;
 import io.smallrye.mutiny.Uni;
-import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
 /**
@@ -26,25 +25,30 @@ import io.vertx.redis.client.Response;
  * stores its result there; a retry on any replica finds the result, or, while the first is still
  * running, waits for it. A claim lives {@code claimTtl} until its result replaces it (for the history
  * TTL), so a claim whose result never came (its replica died, Redis failed the write) lets retries
- * publish after seconds. A failed publish releases its claim at once, so its retry publishes. At most
+ * publish after seconds. A publish that failed with nothing published releases its claim at once, so
+ * its retry publishes; a claim is only ever ended by its own publish (claim and result go through
+ * scripts that compare the claimant's token). At most
  * {@code maxKeys} keys are kept, the oldest forgotten first.
  */
 public final class RedisIdempotencyStore implements IdempotencyStore {
 
     private static final RedisScript CLAIM = new RedisScript("claim.lua");
+    private static final RedisScript SETTLE = new RedisScript("settle.lua");
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String PENDING = "pending";
+    private static final String PENDING = "pending:";
     private static final Duration POLL = Duration.ofMillis(20);
     private static final int MAX_POLLS = 250;
 
     private final Redis redis;
     private final String ttlMillis;
-    private final List<String> claimArgs;
+    private final String claimTtlMillis;
+    private final String maxKeys;
 
     public RedisIdempotencyStore(Redis redis, Duration ttl, Duration claimTtl, int maxKeys) {
         this.redis = redis;
         this.ttlMillis = Long.toString(ttl.toMillis());
-        this.claimArgs = List.of(Long.toString(claimTtl.toMillis()), ttlMillis, Integer.toString(maxKeys));
+        this.claimTtlMillis = Long.toString(claimTtl.toMillis());
+        this.maxKeys = Integer.toString(maxKeys);
     }
 
     @Override
@@ -54,11 +58,12 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 
     /** Claims the key, or takes the first publish's result, or waits for it while its claim stands. */
     private Uni<PublishResult> attempt(String redisKey, Supplier<Uni<PublishResult>> publish, int polls) {
-        return CLAIM.run(redis, List.of(redisKey, RedisKeys.IDEMPOTENCY_INDEX), claimArgs)
+        String claim = PENDING + UUID.randomUUID();
+        return CLAIM.run(redis, List.of(redisKey, RedisKeys.IDEMPOTENCY_INDEX), List.of(claimTtlMillis, ttlMillis, maxKeys, claim))
                 .onFailure().transform(RedisFailures::unavailable)
                 .chain(held -> {
                     if (held == null) {
-                        return firstPublish(redisKey, publish);
+                        return firstPublish(redisKey, claim, publish);
                     }
                     PublishResult earlier = decodeOrNull(held);
                     if (earlier != null) {
@@ -73,17 +78,30 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
                 });
     }
 
-    private Uni<PublishResult> firstPublish(String redisKey, Supplier<Uni<PublishResult>> publish) {
+    /**
+     * Publishes, then stores the result in place of this publish's own claim. A failure releases the
+     * claim only when nothing can have been published (Redis refused in its reply, or the publish was
+     * never sent); when the outcome is unknown (the connection failed before the reply), the claim
+     * stays until it expires, so that a retry meanwhile does not publish a second time.
+     */
+    private Uni<PublishResult> firstPublish(String redisKey, String claim, Supplier<Uni<PublishResult>> publish) {
         return publish.get()
-                .call(result -> RedisScript.send(redis, Request.cmd(Command.SET).arg(redisKey).arg(encode(result))
-                        .arg("XX").arg("PX").arg(ttlMillis)).onFailure().recoverWithNull())
-                .onFailure().call(() -> RedisScript.send(redis, Request.cmd(Command.DEL).arg(redisKey))
-                        .chain(() -> RedisScript.send(redis, Request.cmd(Command.ZREM).arg(RedisKeys.IDEMPOTENCY_INDEX).arg(redisKey)))
-                        .onFailure().recoverWithNull());
+                .call(result -> settle(redisKey, claim, encode(result)))
+                .onFailure(RedisIdempotencyStore::nothingPublished).call(() -> settle(redisKey, claim, ""));
+    }
+
+    private Uni<Response> settle(String redisKey, String claim, String result) {
+        return SETTLE.run(redis, List.of(redisKey, RedisKeys.IDEMPOTENCY_INDEX), List.of(claim, result, ttlMillis))
+                .onFailure().recoverWithNull();
+    }
+
+    /** An engine refusal with no transport failure behind it: the script answered, or nothing was sent. */
+    private static boolean nothingPublished(Throwable failure) {
+        return failure instanceof EngineUnavailableException && failure.getCause() == null;
     }
 
     private static PublishResult decodeOrNull(Response value) {
-        if (value == null || PENDING.equals(value.toString())) {
+        if (value == null || value.toString().startsWith(PENDING)) {
             return null;
         }
         try {

@@ -288,6 +288,39 @@ class RedisEngineTest extends EngineContractTest {
     }
 
     @Test
+    void aLateFirstPublishDoesNotOverwriteTheRetryThatTookItsExpiredClaim() {
+        PublishResult late = new PublishResult("late", List.of());
+        CompletableFuture<PublishResult> first = engine.idempotency().publishOnce("slow",
+                () -> Uni.createFrom().item(late).onItem().delayIt().by(CLAIM_TTL.multipliedBy(3))).subscribeAsCompletionStage();
+        String key = RedisKeys.idempotency("slow");
+        await().atMost(Duration.ofSeconds(5)).until(() -> send(Request.cmd(Command.EXISTS).arg(key)).toInteger() == 1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> send(Request.cmd(Command.EXISTS).arg(key)).toInteger() == 0);
+        PublishResult retried = engine.idempotency().publishOnce("slow", () -> engine.broker()
+                .publish(new PublishRequest("retried", List.of(ChannelName.of("slow")), null, "1")))
+                .await().atMost(Duration.ofSeconds(10));
+        assertEquals("late", first.orTimeout(10, TimeUnit.SECONDS).join().id());
+
+        PublishResult again = engine.idempotency().publishOnce("slow", () -> Uni.createFrom().failure(new AssertionError("published twice")))
+                .await().atMost(Duration.ofSeconds(10));
+        assertEquals(retried.id(), again.id(), "the stored result is the retry's, which is the one that published");
+    }
+
+    @Test
+    void aPublishWhoseOutcomeIsUnknownKeepsItsClaim() {
+        String key = RedisKeys.idempotency("unknown");
+        assertThrows(EngineUnavailableException.class, () -> engine.idempotency().publishOnce("unknown",
+                () -> Uni.createFrom().failure(new EngineUnavailableException("Redis: connection closed", new java.io.IOException("closed"))))
+                .await().atMost(Duration.ofSeconds(10)));
+        assertEquals(1, send(Request.cmd(Command.EXISTS).arg(key)).toInteger(), "the publish may have landed: its claim stands");
+
+        String refusedKey = RedisKeys.idempotency("refused");
+        assertThrows(EngineUnavailableException.class, () -> engine.idempotency().publishOnce("refused",
+                () -> Uni.createFrom().failure(new EngineUnavailableException("Redis: WRONGTYPE", null)))
+                .await().atMost(Duration.ofSeconds(10)));
+        assertEquals(0, send(Request.cmd(Command.EXISTS).arg(refusedKey)).toInteger(), "nothing was published: the claim is released");
+    }
+
+    @Test
     void aClaimWhoseResultNeverCameIsReleasedAfterTheClaimTtl() {
         // the first publish never ends, as when its replica died between the claim and the result
         engine.idempotency().publishOnce("stuck", () -> Uni.createFrom().nothing()).subscribe().with(r -> { });
