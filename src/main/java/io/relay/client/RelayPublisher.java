@@ -9,20 +9,23 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * A publisher's client for Relay, on the JDK {@link HttpClient} and Jackson only, so a backend can use
  * it without the server. Every publish carries one {@code Idempotency-Key} through all its retries,
- * so a retried publish (a dropped response, a 503, a 429) is delivered once. Errors are
- * {@link PublishException}s built from the problem+json answer.
+ * so a retried publish (a dropped response, a 503, a 429) is delivered once; so does every item of a
+ * batch. Errors are {@link PublishException}s built from the problem+json answer.
  *
  * <pre>
  * RelayPublisher relay = RelayPublisher.builder(URI.create("http://relay:8080"), key).build();
  * Published result = relay.publish("user:alice", "order.shipped", Map.of("orderId", 7));
+ * relay.publish(Message.toUsers(List.of("alice", "bob"), "incident", Map.of("id", 42)));
  * </pre>
  */
 public final class RelayPublisher {
@@ -31,6 +34,7 @@ public final class RelayPublisher {
 
     private final HttpClient http;
     private final URI endpoint;
+    private final URI batchEndpoint;
     private final String authorization;
     private final int attempts;
     private final Duration firstBackoff;
@@ -40,6 +44,7 @@ public final class RelayPublisher {
         this.http = builder.http != null ? builder.http
                 : HttpClient.newBuilder().connectTimeout(builder.timeout).build();
         this.endpoint = builder.base.resolve("/api/v1/notifications");
+        this.batchEndpoint = builder.base.resolve("/api/v1/notifications/batch");
         this.authorization = "Bearer " + builder.key;
         this.attempts = builder.attempts;
         this.firstBackoff = builder.firstBackoff;
@@ -57,38 +62,68 @@ public final class RelayPublisher {
 
     /** Publishes to several channels at once: all of them get it or none does. */
     public Published publish(List<String> channels, String event, Object data) throws PublishException {
-        ObjectNode body = JSON.createObjectNode();
-        if (channels.size() == 1) {
-            body.put("channel", channels.get(0));
-        } else {
-            channels.forEach(body.putArray("channels")::add);
-        }
-        if (event != null) {
-            body.put("event", event);
-        }
-        body.set("data", JSON.valueToTree(data));
-        return send(body.toString(), UUID.randomUUID().toString());
+        return publish(Message.toChannels(channels, event, data));
     }
 
-    private Published send(String body, String idempotencyKey) throws PublishException {
+    /** Publishes one message to its channels and users: all of them get it or none does. */
+    public Published publish(Message message) throws PublishException {
+        return send(endpoint, message.toJson().toString(), UUID.randomUUID().toString(), 202,
+                response -> published(JSON.readTree(response.body()),
+                        response.headers().firstValue("Idempotent-Replayed").isPresent()),
+                published -> false);
+    }
+
+    /**
+     * Publishes up to 100 messages in one request, in order, each on its own: the results are in the
+     * same order, each published or refused. Each item keeps its idempotency key through the
+     * retries, so a retry after a 503 item (or a lost answer) publishes each item once; an item that
+     * landed before comes back {@code replayed}.
+     */
+    public List<Outcome> publishBatch(List<Message> messages) throws PublishException {
+        ObjectNode body = JSON.createObjectNode();
+        ArrayNode items = body.putArray("notifications");
+        messages.forEach(message -> items.add(message.toJson().put("idempotencyKey", UUID.randomUUID().toString())));
+        return send(batchEndpoint, body.toString(), null, 200, RelayPublisher::outcomes,
+                outcomes -> outcomes.stream().anyMatch(o -> o.refused() != null && o.refused().isRetryable()));
+    }
+
+    /** Reads a successful answer. */
+    private interface Answer<T> {
+        T read(HttpResponse<String> response) throws IOException, PublishException;
+    }
+
+    /**
+     * Sends {@code body} until it is answered {@code okStatus} with a result {@code again} does not
+     * want retried, or the attempts are spent.
+     */
+    private <T> T send(URI target, String body, String idempotencyKey, int okStatus, Answer<T> answer,
+            Predicate<T> again) throws PublishException {
         PublishException last = null;
+        T result = null;
         for (int attempt = 1; attempt <= attempts; attempt++) {
             Duration wait = firstBackoff.multipliedBy(1L << Math.min(attempt - 1, 10));
             try {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(endpoint).timeout(timeout)
-                        .header("Authorization", authorization).header("Content-Type", "application/json")
-                        .header("Idempotency-Key", idempotencyKey)
-                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 202) {
-                    return published(response);
+                HttpRequest.Builder request = HttpRequest.newBuilder(target).timeout(timeout)
+                        .header("Authorization", authorization).header("Content-Type", "application/json");
+                if (idempotencyKey != null) {
+                    request.header("Idempotency-Key", idempotencyKey);
                 }
-                last = PublishException.of(response.statusCode(), response.body(),
-                        response.headers().firstValue("Retry-After").orElse(null));
-                if (!last.isRetryable()) {
-                    throw last;
-                }
-                if (last.retryAfter() != null) {
-                    wait = last.retryAfter();
+                HttpResponse<String> response = http.send(request.POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == okStatus) {
+                    result = read(answer, response);
+                    if (!again.test(result)) {
+                        return result;
+                    }
+                } else {
+                    last = PublishException.of(response.statusCode(), response.body(),
+                            response.headers().firstValue("Retry-After").orElse(null));
+                    if (!last.isRetryable()) {
+                        throw last;
+                    }
+                    if (last.retryAfter() != null) {
+                        wait = last.retryAfter();
+                    }
                 }
             } catch (IOException dropped) {
                 // the publish may have landed: the retry carries the same key, so it lands once
@@ -101,22 +136,37 @@ public final class RelayPublisher {
                 sleep(wait);
             }
         }
+        if (result != null) {
+            return result;
+        }
         throw last;
     }
 
-    private static Published published(HttpResponse<String> response) throws PublishException {
+    private static <T> T read(Answer<T> answer, HttpResponse<String> response) throws PublishException {
         try {
-            JsonNode node = JSON.readTree(response.body());
-            List<Published.Placement> placements = new ArrayList<>();
-            for (JsonNode placement : node.get("channels")) {
-                placements.add(new Published.Placement(placement.get("channel").asText(),
-                        placement.get("epoch").asText(), placement.get("offset").asLong()));
-            }
-            boolean replayed = response.headers().firstValue("Idempotent-Replayed").isPresent();
-            return new Published(node.get("id").asText(), placements, replayed);
+            return answer.read(response);
         } catch (IOException | RuntimeException e) {
-            throw new PublishException.Unexpected(202, "unreadable answer: " + e.getMessage());
+            throw new PublishException.Unexpected(response.statusCode(), "unreadable answer: " + e.getMessage());
         }
+    }
+
+    private static List<Outcome> outcomes(HttpResponse<String> response) throws IOException {
+        List<Outcome> outcomes = new ArrayList<>();
+        for (JsonNode result : JSON.readTree(response.body()).get("results")) {
+            int status = result.get("status").asInt();
+            outcomes.add(status == 202 ? new Outcome(published(result, result.path("replayed").asBoolean(false)), null)
+                    : new Outcome(null, PublishException.of(status, result.path("problem").toString(), null)));
+        }
+        return outcomes;
+    }
+
+    private static Published published(JsonNode node, boolean replayed) {
+        List<Published.Placement> placements = new ArrayList<>();
+        for (JsonNode placement : node.get("channels")) {
+            placements.add(new Published.Placement(placement.get("channel").asText(),
+                    placement.get("epoch").asText(), placement.get("offset").asLong()));
+        }
+        return new Published(node.get("id").asText(), placements, replayed);
     }
 
     private static void sleep(Duration wait) throws PublishException {
@@ -133,6 +183,52 @@ public final class RelayPublisher {
 
         public record Placement(String channel, String epoch, long offset) {
         }
+    }
+
+    /**
+     * What to publish: to {@code channels}, to each of {@code users}'s personal channel, or both (at
+     * most 1000 channels in all); {@code event} may be null, {@code data} is anything Jackson writes.
+     */
+    public record Message(List<String> channels, List<String> users, String event, Object data) {
+
+        public Message {
+            channels = List.copyOf(channels);
+            users = List.copyOf(users);
+        }
+
+        public static Message toChannels(List<String> channels, String event, Object data) {
+            return new Message(channels, List.of(), event, data);
+        }
+
+        public static Message toUsers(List<String> users, String event, Object data) {
+            return new Message(List.of(), users, event, data);
+        }
+
+        /** This message to these users too. */
+        public Message andUsers(List<String> more) {
+            return new Message(channels, more, event, data);
+        }
+
+        ObjectNode toJson() {
+            ObjectNode body = JSON.createObjectNode();
+            if (channels.size() == 1) {
+                body.put("channel", channels.get(0));
+            } else if (!channels.isEmpty()) {
+                channels.forEach(body.putArray("channels")::add);
+            }
+            if (!users.isEmpty()) {
+                users.forEach(body.putArray("users")::add);
+            }
+            if (event != null) {
+                body.put("event", event);
+            }
+            body.set("data", JSON.valueToTree(data));
+            return body;
+        }
+    }
+
+    /** One batch item's result: {@code published}, or {@code refused} with its typed problem. */
+    public record Outcome(Published published, PublishException refused) {
     }
 
     public static final class Builder {

@@ -5,7 +5,7 @@ import java.util.List;
 import io.relay.channel.ChannelName;
 
 /**
- * A validated publish: one notification for each of {@code channels} (1 to 100, distinct).
+ * A validated publish: one notification for each of {@code channels} (1 to 1000, distinct).
  *
  * @param id the publish id, carried by every notification it creates
  * @param event optional event name

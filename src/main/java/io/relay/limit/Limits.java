@@ -52,10 +52,15 @@ public class Limits {
 
     /** Before a publish by the publisher key number {@code key}. */
     public void admitPublish(int key) {
+        admitPublishes(key, 1);
+    }
+
+    /** Before {@code count} publishes of one batch: all of them are admitted, or none. */
+    public void admitPublishes(int key, int count) {
         TokenBucket bucket = publishes.computeIfAbsent(key, k -> new TokenBucket(publishRate));
-        if (!bucket.tryTake()) {
+        if (!bucket.tryTake(count)) {
             throw refuse(Limit.PUBLISH_RATE, "over " + publishRate + " publishes per second for this key "
-                    + "(relay.limits.publish-rate)", bucket.secondsUntilNext());
+                    + "(relay.limits.publish-rate)", bucket.secondsUntil(count));
         }
     }
 

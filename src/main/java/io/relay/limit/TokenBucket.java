@@ -19,19 +19,29 @@ public final class TokenBucket {
     }
 
     /** Takes one if there is one. */
-    public synchronized boolean tryTake() {
+    public boolean tryTake() {
+        return tryTake(1);
+    }
+
+    /** Takes {@code n} if there are as many, else none. */
+    public synchronized boolean tryTake(int n) {
         refill();
-        if (tokens < 1) {
+        if (tokens < n) {
             return false;
         }
-        tokens -= 1;
+        tokens -= n;
         return true;
     }
 
     /** Whole seconds until one is available again (at least 1), for {@code Retry-After}. */
-    public synchronized long secondsUntilNext() {
+    public long secondsUntilNext() {
+        return secondsUntil(1);
+    }
+
+    /** Whole seconds until {@code n} are available again (at least 1), for {@code Retry-After}. */
+    public synchronized long secondsUntil(int n) {
         refill();
-        return Math.max(1, (long) Math.ceil((1 - tokens) / perNano / 1e9));
+        return Math.max(1, (long) Math.ceil((Math.min(n, capacity) - tokens) / perNano / 1e9));
     }
 
     private void refill() {

@@ -24,6 +24,7 @@ import io.relay.limit.Limits;
 import io.relay.metrics.RelayMetrics;
 import io.relay.publish.PayloadLimit;
 import io.relay.publish.PublishEndpoint;
+import io.relay.publish.PublishOutcomes;
 import io.relay.publish.PublishService;
 import io.relay.subscribe.CatchUps;
 import io.relay.subscribe.Hub;
@@ -81,7 +82,7 @@ final class WarmUpServer implements AutoCloseable {
 
         Router router = Router.router(vertx);
         new PublishEndpoint(new PublishService(broker, new MemoryIdempotencyStore(clock, history.ttl(),
-                config.idempotency().maxKeys())), new PublisherGuard(new PublisherKeys(List.of(publisherKey))), metrics, limits,
+                config.idempotency().maxKeys())), new PublisherGuard(new PublisherKeys(List.of(publisherKey))), new PublishOutcomes(metrics), limits,
                 new PayloadLimit(config)).register(router);
         SubscriberHandshake handshake = new SubscriberHandshake(
                 new SubscriberAuthenticator(verifier, new OriginPolicy(config), config), subscriptions, metrics, limits);

@@ -10,13 +10,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 
 import io.relay.auth.PublisherGuard;
-import io.relay.engine.EngineUnavailableException;
-import io.relay.engine.PublishQueueFullException;
 import io.relay.engine.PublishRequest;
 import io.relay.engine.PublishResult;
 import io.relay.limit.LimitExceededException;
 import io.relay.limit.Limits;
-import io.relay.metrics.RelayMetrics;
 import io.relay.problem.Problem;
 import io.relay.problem.ProblemBody;
 import io.relay.problem.ProblemCarrier;
@@ -36,27 +33,27 @@ import io.vertx.ext.web.RoutingContext;
  * Relay's work (no handler chain, entity-writer lookup or output stream per request). Checks run
  * cheapest and least revealing first: the key (401), the size (413, and for a declared
  * Content-Length already in {@link PayloadLimit}'s filter), the media type (415), then the body
- * (400). Runs on the event loop from the first byte to the answer.
+ * (400). Runs on the event loop from the first byte to the answer. {@link BatchPublishEndpoint} shares
+ * its parts: the body reader, the parser, the outcomes and the 202 body.
  */
 @Singleton
 public class PublishEndpoint {
 
     static final String PATH = "/api/v1/notifications";
 
-    private static final int MAX_IDEMPOTENCY_KEY = 255;
     private static final ObjectWriter RESPONSE = new ObjectMapper().writerFor(PublishResponse.class);
 
     private final PublishService service;
     private final PublisherGuard guard;
     private final Limits limits;
-    private final RelayMetrics metrics;
+    private final PublishOutcomes outcomes;
     private final PayloadLimit payloadLimit;
 
-    public PublishEndpoint(PublishService service, PublisherGuard guard, RelayMetrics metrics, Limits limits,
+    public PublishEndpoint(PublishService service, PublisherGuard guard, PublishOutcomes outcomes, Limits limits,
             PayloadLimit payloadLimit) {
         this.service = service;
         this.guard = guard;
-        this.metrics = metrics;
+        this.outcomes = outcomes;
         this.limits = limits;
         this.payloadLimit = payloadLimit;
     }
@@ -77,14 +74,15 @@ public class PublishEndpoint {
         try {
             limits.admitPublish(guard.require(request.getHeader(HttpHeaders.AUTHORIZATION)));
         } catch (ProblemException refused) {
-            refuse(context, refused);
+            send(context, outcomes.refused(refused));
             return;
         } catch (LimitExceededException limited) {
-            metrics.publish("rate_limited");
+            outcomes.rateLimited(1);
             send(context, limited);
             return;
         }
-        new BodyReader(context).start();
+        JsonBody.read(context, payloadLimit.maxBytes(), body -> onBody(context, body),
+                () -> send(context, outcomes.refused(payloadLimit.tooLarge())));
     }
 
     private void onBody(RoutingContext context, Buffer body) {
@@ -92,22 +90,22 @@ public class PublishEndpoint {
         String idempotencyKey = request.getHeader("Idempotency-Key");
         PublishRequest publish;
         try {
-            if (!isJson(request.getHeader(HttpHeaders.CONTENT_TYPE))) {
-                throw Problem.UNSUPPORTED_MEDIA_TYPE.exception("send Content-Type: application/json");
+            if (!JsonBody.isJson(request.getHeader(HttpHeaders.CONTENT_TYPE))) {
+                throw PublishOutcomes.unsupportedMediaType();
             }
-            checkIdempotencyKey(idempotencyKey);
+            IdempotencyKey.check(idempotencyKey);
             publish = PublishParser.parse(body.getBytes());
         } catch (ProblemException refused) {
-            refuse(context, refused);
+            send(context, outcomes.refused(refused));
             return;
         }
         service.publish(publish, idempotencyKey).subscribe().with(result -> accepted(context, publish, result),
-                failure -> failed(context, failure));
+                failure -> send(context, outcomes.failed(failure)));
     }
 
     private void accepted(RoutingContext context, PublishRequest request, PublishResult result) {
-        boolean replayed = !result.id().equals(request.id());
-        metrics.publish(replayed ? "duplicate" : "accepted");
+        boolean replayed = PublishService.replayed(request, result);
+        outcomes.accepted(replayed);
         HttpServerResponse response = context.response().setStatusCode(202)
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
         if (replayed) {
@@ -116,100 +114,13 @@ public class PublishEndpoint {
         try {
             response.end(Buffer.buffer(RESPONSE.writeValueAsBytes(PublishResponse.of(result))));
         } catch (JsonProcessingException e) {
-            failed(context, e);
+            send(context, ProblemMappers.answer(e));
         }
     }
 
-    private void failed(RoutingContext context, Throwable failure) {
-        if (failure instanceof ProblemException problem) {
-            refuse(context, problem);
-            return;
-        }
-        if (failure instanceof PublishQueueFullException) {
-            metrics.publish("unavailable");
-            metrics.limited("publish_queue");
-        } else if (failure instanceof EngineUnavailableException) {
-            metrics.publish("unavailable");
-            metrics.engineError("publish");
-        }
-        send(context, ProblemMappers.answer(failure));
-    }
-
-    private void refuse(RoutingContext context, ProblemException refused) {
-        metrics.publish(outcome(refused.problem()));
-        send(context, refused);
-    }
-
-    private static void send(RoutingContext context, ProblemCarrier problem) {
+    static void send(RoutingContext context, ProblemCarrier problem) {
         if (!context.response().ended()) {
             problem.send(context.response());
-        }
-    }
-
-    private static boolean isJson(String contentType) {
-        if (contentType == null) {
-            return false;
-        }
-        int parameters = contentType.indexOf(';');
-        String type = (parameters < 0 ? contentType : contentType.substring(0, parameters)).strip();
-        return type.equalsIgnoreCase("application/json");
-    }
-
-    private static void checkIdempotencyKey(String key) {
-        if (key == null) {
-            return;
-        }
-        if (key.isEmpty() || key.length() > MAX_IDEMPOTENCY_KEY || !key.chars().allMatch(c -> c >= 0x21 && c <= 0x7e)) {
-            throw Problem.INVALID_REQUEST.exception("Idempotency-Key must be 1 to " + MAX_IDEMPOTENCY_KEY
-                    + " visible ASCII characters");
-        }
-    }
-
-    private static String outcome(Problem problem) {
-        return switch (problem) {
-            case UNAUTHORIZED -> "unauthorized";
-            case PAYLOAD_TOO_LARGE -> "too_large";
-            case UNSUPPORTED_MEDIA_TYPE -> "unsupported_type";
-            default -> "invalid";
-        };
-    }
-
-    /**
-     * Collects the body up to {@code relay.max-payload-bytes}. A chunked body that goes over gets the
-     * 413 at once and the connection is closed after it, so nothing more of it is buffered.
-     */
-    private final class BodyReader {
-        private final RoutingContext context;
-        private final Buffer body = Buffer.buffer();
-        private boolean refused;
-
-        BodyReader(RoutingContext context) {
-            this.context = context;
-        }
-
-        void start() {
-            HttpServerRequest request = context.request();
-            request.handler(this::onChunk);
-            request.endHandler(v -> {
-                if (!refused) {
-                    onBody(context, body);
-                }
-            });
-            request.exceptionHandler(failure -> refused = true);
-            request.resume();
-        }
-
-        private void onChunk(Buffer chunk) {
-            if (refused) {
-                return;
-            }
-            if (body.length() + chunk.length() > payloadLimit.maxBytes()) {
-                refused = true;
-                context.response().putHeader(HttpHeaders.CONNECTION, "close");
-                refuse(context, payloadLimit.tooLarge());
-                return;
-            }
-            body.appendBuffer(chunk);
         }
     }
 

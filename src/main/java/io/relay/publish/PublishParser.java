@@ -42,21 +42,41 @@ import io.relay.problem.ProblemException;
 final class PublishParser {
 
     static final int MAX_CHANNELS = 100;
+    static final int MAX_USERS = 1000;
+    /** Every channel a publish reaches, named or through {@code users}, once each. */
+    static final int MAX_TARGETS = 1000;
     static final int MAX_EVENT_LENGTH = 64;
+    static final int MAX_DEPTH = 64;
     private static final JsonFactory JSON = JsonFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build())
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
             .build();
 
     private PublishParser() {
     }
 
     static PublishRequest parse(byte[] body) {
+        CharBuffer text = text(body);
+        return read(text.array(), text.arrayOffset() + text.position(), text.remaining(), false).request();
+    }
+
+    /**
+     * The body as text, decoded strictly: malformed UTF-8 is refused, never replaced. Its characters
+     * are the buffer's, from index 0.
+     */
+    static CharBuffer text(byte[] body) {
         if (body == null || body.length == 0) {
             throw invalid("the body is empty: send a JSON object with channel (or channels) and data");
         }
-        CharBuffer text = decode(body);
-        try (JsonParser json = JSON.createParser(text.array(), text.arrayOffset() + text.position(), text.remaining())) {
+        return decode(body);
+    }
+
+    /**
+     * One publish body at {@code text[offset..offset+length)}; a batch item may also name its
+     * {@code idempotencyKey}.
+     */
+    static ParsedPublish read(char[] text, int offset, int length, boolean batchItem) {
+        try (JsonParser json = JSON.createParser(text, offset, length)) {
             if (json.nextToken() != JsonToken.START_OBJECT) {
                 throw invalid("the body must be a JSON object");
             }
@@ -67,15 +87,22 @@ final class PublishParser {
                 switch (name) {
                     case "channel" -> fields.channel = channelName(json, value, "channel");
                     case "channels" -> fields.channels = channels(json, value);
+                    case "users" -> fields.users = users(json, value);
                     case "event" -> fields.event = event(json, value);
-                    case "data" -> fields.data = unicode(copy(json, body.length), "data");
-                    default -> throw invalid("unknown field " + ClientText.quote(name) + ": the fields are channel, channels, event, data");
+                    case "data" -> fields.data = unicode(copy(json, length), "data");
+                    case "idempotencyKey" -> {
+                        if (!batchItem) {
+                            throw unknown(name, false);
+                        }
+                        fields.idempotencyKey = idempotencyKey(json, value);
+                    }
+                    default -> throw unknown(name, batchItem);
                 }
             }
             if (json.nextToken() != null) {
                 throw invalid("the body is not valid JSON: content after the object");
             }
-            return fields.request();
+            return new ParsedPublish(fields.request(), fields.idempotencyKey);
         } catch (JsonProcessingException e) {
             throw invalid("the body is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
@@ -83,24 +110,54 @@ final class PublishParser {
         }
     }
 
+    /** A publish as read, with the idempotency key its batch item named, if any. */
+    record ParsedPublish(PublishRequest request, String idempotencyKey) {
+    }
+
+    private static ProblemException unknown(String name, boolean batchItem) {
+        return invalid("unknown field " + ClientText.quote(name) + ": the fields are channel, channels, users, event, data"
+                + (batchItem ? ", idempotencyKey" : ""));
+    }
+
     /** What the body named, checked together once it has been read whole. */
     private static final class Fields {
         ChannelName channel;
         List<ChannelName> channels;
+        List<String> users;
         String event;
         String data;
+        String idempotencyKey;
 
         PublishRequest request() {
             if (channel != null && channels != null) {
                 throw invalid("give channel or channels, not both");
             }
-            if (channel == null && channels == null) {
-                throw invalid("channel (a name) or channels (an array of 1 to 100 names) is required");
+            if (channel == null && channels == null && users == null) {
+                throw invalid("channel (a name), channels (an array of 1 to " + MAX_CHANNELS
+                        + " names) or users (an array of 1 to " + MAX_USERS + " user ids) is required");
             }
             if (data == null) {
                 throw invalid("data is required (any JSON value)");
             }
-            return new PublishRequest(UUID.randomUUID().toString(), channel != null ? List.of(channel) : channels, event, data);
+            return new PublishRequest(UUID.randomUUID().toString(), targets(), event, data);
+        }
+
+        /** The channels named, then each user's personal channel: once each, in order of first mention. */
+        private List<ChannelName> targets() {
+            Set<ChannelName> targets = new LinkedHashSet<>();
+            if (channel != null) {
+                targets.add(channel);
+            } else if (channels != null) {
+                targets.addAll(channels);
+            }
+            if (users != null) {
+                users.forEach(user -> targets.add(ChannelName.personal(user)));
+            }
+            if (targets.size() > MAX_TARGETS) {
+                throw invalid("the publish reaches " + targets.size() + " distinct channels (channel, channels and users "
+                        + "together): at most " + MAX_TARGETS);
+            }
+            return List.copyOf(targets);
         }
     }
 
@@ -124,6 +181,39 @@ final class PublishParser {
         return new ArrayList<>(names);
     }
 
+    private static List<String> users(JsonParser json, JsonToken value) throws IOException {
+        String rule = "users must be an array of 1 to " + MAX_USERS + " user ids";
+        if (value != JsonToken.START_ARRAY) {
+            throw invalid(rule);
+        }
+        List<String> users = new ArrayList<>();
+        for (JsonToken element = json.nextToken(); element != JsonToken.END_ARRAY; element = json.nextToken()) {
+            if (element != JsonToken.VALUE_STRING) {
+                throw invalid(rule + " (strings)");
+            }
+            String user = json.getText();
+            if (!ChannelName.isValidUserId(user)) {
+                throw invalid("users holds " + ClientText.quote(user) + ", which is not a user id: 1 to "
+                        + ChannelName.MAX_USER_ID_LENGTH + " characters of A-Z a-z 0-9 _ - . : @ = +");
+            }
+            if (users.size() == MAX_USERS) {
+                throw invalid(rule);
+            }
+            users.add(user);
+        }
+        if (users.isEmpty()) {
+            throw invalid(rule);
+        }
+        return users;
+    }
+
+    private static String idempotencyKey(JsonParser json, JsonToken value) throws IOException {
+        if (value != JsonToken.VALUE_STRING) {
+            throw IdempotencyKey.malformed();
+        }
+        return IdempotencyKey.check(json.getText());
+    }
+
     private static ChannelName channelName(JsonParser json, JsonToken value, String field) throws IOException {
         if (value != JsonToken.VALUE_STRING) {
             throw invalid(field + " must hold channel names as strings");
@@ -145,7 +235,6 @@ final class PublishParser {
         return unicode(json.getText(), "event");
     }
 
-    /** The body as text, decoded strictly: malformed UTF-8 is refused, never replaced. */
     private static CharBuffer decode(byte[] body) {
         ByteBuffer bytes = ByteBuffer.wrap(body);
         try {
@@ -196,7 +285,7 @@ final class PublishParser {
         return text.toString();
     }
 
-    private static ProblemException invalid(String detail) {
+    static ProblemException invalid(String detail) {
         return Problem.INVALID_REQUEST.exception(detail);
     }
 }

@@ -26,4 +26,9 @@ public class PublishService {
         }
         return idempotency.publishOnce(idempotencyKey, () -> broker.publish(request));
     }
+
+    /** Whether {@code result} is the first answer to an earlier publish with the same idempotency key. */
+    static boolean replayed(PublishRequest request, PublishResult result) {
+        return !result.id().equals(request.id());
+    }
 }

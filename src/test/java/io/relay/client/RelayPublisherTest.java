@@ -4,6 +4,7 @@ import static io.relay.RelayTestSupport.unique;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -57,6 +58,59 @@ class RelayPublisherTest {
             assertTrue(published.replayed(), "the retry was answered with the first result");
         }
         assertEquals(List.of(1), retainedOffsets(channel), "published exactly once");
+    }
+
+    @Test
+    void publishesToUsersAndChannelsTogether() throws Exception {
+        String team = unique("team:client-");
+        String alice = unique("alice-");
+        RelayPublisher relay = RelayPublisher.builder(base, TestTokens.PUBLISHER_KEY).build();
+        RelayPublisher.Published published = relay.publish(
+                RelayPublisher.Message.toChannels(List.of(team), "incident", Map.of("id", 42)).andUsers(List.of(alice, alice)));
+        assertEquals(List.of(team, "user:" + alice), published.channels().stream().map(RelayPublisher.Published.Placement::channel).toList());
+        assertEquals(List.of(1), retainedOffsets("user:" + alice));
+    }
+
+    @Test
+    void publishesABatchAndTypesEachItemsRefusal() throws Exception {
+        String channel = unique("team:batch-");
+        RelayPublisher relay = RelayPublisher.builder(base, TestTokens.PUBLISHER_KEY).build();
+        List<RelayPublisher.Outcome> outcomes = relay.publishBatch(List.of(
+                RelayPublisher.Message.toChannels(List.of(channel), "a", 1),
+                RelayPublisher.Message.toUsers(List.of("not a user id"), "b", 2),
+                RelayPublisher.Message.toChannels(List.of(channel), "c", 3)));
+        assertEquals(3, outcomes.size());
+        assertEquals(1, outcomes.get(0).published().channels().get(0).offset());
+        PublishException.Invalid invalid = assertInstanceOf(PublishException.Invalid.class, outcomes.get(1).refused());
+        assertEquals("https://relay.dev/problems/invalid-request", invalid.type());
+        assertTrue(invalid.getMessage().contains("users"));
+        assertEquals(2, outcomes.get(2).published().channels().get(0).offset());
+        assertEquals(List.of(1, 2), retainedOffsets(channel));
+    }
+
+    @Test
+    void aBatchRetriedAfterADroppedResponseDeliversEachItemOnce() throws Exception {
+        String channel = unique("team:batch-dropped-");
+        try (DroppingProxy proxy = new DroppingProxy(base)) {
+            RelayPublisher relay = RelayPublisher.builder(proxy.uri(), TestTokens.PUBLISHER_KEY)
+                    .httpClient(java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build())
+                    .backoff(Duration.ofMillis(50)).timeout(Duration.ofSeconds(5)).build();
+            List<RelayPublisher.Outcome> outcomes = relay.publishBatch(List.of(
+                    RelayPublisher.Message.toChannels(List.of(channel), "a", 1),
+                    RelayPublisher.Message.toChannels(List.of(channel), "b", 2)));
+            assertEquals(1, proxy.dropped(), "the first answer was lost");
+            assertTrue(outcomes.stream().allMatch(o -> o.published().replayed()), "each item was answered with its first result");
+        }
+        assertEquals(List.of(1, 2), retainedOffsets(channel), "each published exactly once, in order");
+    }
+
+    @Test
+    void aBatchOfMoreThanAHundredItemsIsRefusedTyped() {
+        RelayPublisher relay = RelayPublisher.builder(base, TestTokens.PUBLISHER_KEY).build();
+        List<RelayPublisher.Message> messages = java.util.Collections.nCopies(101,
+                RelayPublisher.Message.toChannels(List.of("broadcast"), null, 1));
+        PublishException.Invalid invalid = assertThrows(PublishException.Invalid.class, () -> relay.publishBatch(messages));
+        assertEquals(400, invalid.status());
     }
 
     @Test

@@ -23,6 +23,7 @@ import io.relay.Metrics;
 import io.relay.TestTokens;
 import io.relay.transport.ws.WsTestClient;
 import io.restassured.response.Response;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /** Each relay.limits.* answered with the contract's codes and counted. Small limits in this profile. */
@@ -104,6 +105,28 @@ class LimitsTest {
                 .body(new JsonObject().put("channel", channel).put("data", "other").encode())
                 .post("/api/v1/notifications").then().statusCode(202);
         assertTrue(Metrics.sum("relay_publishes_total{outcome=\"rate_limited\"}") >= 1);
+    }
+
+    @Test
+    void aBatchWithMoreItemsThanTheKeyHasTokensGets429AndPublishesNothing() {
+        String channel = unique("team:batch-rate-");
+        JsonArray items = new JsonArray();
+        for (int i = 0; i < 6; i++) {
+            items.add(new JsonObject().put("channel", channel).put("data", i));
+        }
+        double limited = Metrics.sum("relay_publishes_total{outcome=\"rate_limited\"}");
+        Response refused = given().header("Authorization", "Bearer test-publisher-key-2").contentType("application/json")
+                .body(new JsonObject().put("notifications", items).encode()).post("/api/v1/notifications/batch");
+        assertEquals(429, refused.statusCode(), "5 per second: 6 items at once are more than the key ever holds");
+        assertEquals("application/problem+json", refused.contentType());
+        assertTrue(Long.parseLong(refused.header("Retry-After")) >= 1);
+        assertEquals(limited + 6, Metrics.sum("relay_publishes_total{outcome=\"rate_limited\"}"), "one per item");
+        // nothing of the batch was published: once the key has a token again, a probe is the channel's first
+        Response probe = await().atMost(Duration.ofSeconds(5)).until(() -> given()
+                .header("Authorization", "Bearer test-publisher-key-2").contentType("application/json")
+                .body(new JsonObject().put("channel", channel).put("data", "probe").encode())
+                .post("/api/v1/notifications"), response -> response.statusCode() == 202);
+        assertEquals(1, probe.jsonPath().getInt("channels[0].offset"));
     }
 
     @Test

@@ -41,6 +41,8 @@ public final class RedisBroker implements Broker {
 
     /** A batch is sent once it holds this many publishes, so that one script call stays short. */
     static final int MAX_BATCH = 64;
+    /** A batch is also cut at this many channels in all: 64 publishes to 1,000 users would be one 64,000-write script run that blocks Redis (one publish alone may pass it). */
+    static final int MAX_BATCH_CHANNELS = 1024;
     private static final RedisScript PUBLISH = new RedisScript("publish.lua");
 
     private final Redis redis;
@@ -91,6 +93,8 @@ public final class RedisBroker implements Broker {
     private final class LoopQueue {
         final EventLoop loop;
         final List<Pending> waiting = new ArrayList<>();
+        /** The channels of the waiting publishes, in all. */
+        int waitingChannels;
         /** Publishes taken and not yet answered, waiting or in flight: what {@link #maxPending} bounds. */
         int unanswered;
         int inFlight;
@@ -107,7 +111,8 @@ public final class RedisBroker implements Broker {
             }
             unanswered++;
             waiting.add(pending);
-            if (waiting.size() >= MAX_BATCH) {
+            waitingChannels += pending.request().channels().size();
+            if (waiting.size() >= MAX_BATCH || waitingChannels >= MAX_BATCH_CHANNELS) {
                 sendNext();
             } else if (inFlight == 0 && !scheduled) {
                 scheduled = true;
@@ -125,15 +130,17 @@ public final class RedisBroker implements Broker {
             if (waiting.isEmpty()) {
                 return;
             }
-            List<Pending> batch;
-            if (waiting.size() <= MAX_BATCH) {
-                batch = List.copyOf(waiting);
-                waiting.clear();
-            } else {
-                List<Pending> first = waiting.subList(0, MAX_BATCH);
-                batch = List.copyOf(first);
-                first.clear();
+            int size = 0;
+            int channels = 0;
+            while (size < waiting.size() && size < MAX_BATCH
+                    && (size == 0 || channels + waiting.get(size).request().channels().size() <= MAX_BATCH_CHANNELS)) {
+                channels += waiting.get(size).request().channels().size();
+                size++;
             }
+            List<Pending> first = waiting.subList(0, size);
+            List<Pending> batch = List.copyOf(first);
+            first.clear();
+            waitingChannels -= channels;
             inFlight++;
             send(batch).onComplete(reply -> {
                 if (loop.inEventLoop()) {

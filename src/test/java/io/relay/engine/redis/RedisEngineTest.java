@@ -149,6 +149,26 @@ class RedisEngineTest extends EngineContractTest {
     }
 
     @Test
+    void publishesToAThousandChannelsGoInACallEachAndLandInOrder() {
+        List<ChannelName> users = IntStream.range(0, 1000).mapToObj(i -> ChannelName.personal("wide-" + i)).toList();
+        send(Request.cmd(Command.CONFIG).arg("RESETSTAT"));
+        CompletableFuture<List<CompletableFuture<PublishResult>>> started = new CompletableFuture<>();
+        vertx.getOrCreateContext().runOnContext(v -> started.complete(IntStream.range(0, 3)
+                .mapToObj(i -> engine.broker().publish(new PublishRequest(UUID.randomUUID().toString(), users, null,
+                        Integer.toString(i))).subscribeAsCompletionStage())
+                .toList()));
+        List<PublishResult> results = started.orTimeout(10, TimeUnit.SECONDS).join().stream()
+                .map(result -> result.orTimeout(10, TimeUnit.SECONDS).join()).toList();
+        for (int i = 0; i < 3; i++) {
+            long offset = i + 1;
+            assertTrue(results.get(i).channels().stream().allMatch(p -> p.position().offset() == offset));
+            assertEquals(users, results.get(i).channels().stream().map(PublishResult.Placement::channel).toList());
+        }
+        // over RedisBroker.MAX_BATCH_CHANNELS together: one script call per publish, not one for the three
+        assertTrue(send(Request.cmd(Command.INFO).arg("commandstats")).toString().contains("cmdstat_evalsha:calls=3,"));
+    }
+
+    @Test
     void aPublishThatFailsInABatchFailsAloneAndTheOthersLand() {
         listen("good", "bad");
         publish("0", "bad");

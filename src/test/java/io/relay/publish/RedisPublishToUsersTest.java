@@ -1,0 +1,10 @@
+package io.relay.publish;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+
+/** The same publishes to users on the Redis engine: 1,000 channels in one script call, bad input writes nothing. */
+@QuarkusTest
+@TestProfile(RedisPublishValidationTest.RedisEngine.class)
+class RedisPublishToUsersTest extends PublishToUsersTest {
+}
