@@ -21,6 +21,11 @@ public interface ProblemCarrier {
         return getMessage();
     }
 
+    /** The one channel that was refused, named in the problem's {@code channel} member; null for none. */
+    default String channel() {
+        return null;
+    }
+
     /** Headers the response carries besides the problem. */
     default Map<String, String> headers() {
         return Map.of();
@@ -29,6 +34,6 @@ public interface ProblemCarrier {
     /** Ends a raw Vert.x response with this problem and its headers (the REST layer uses {@link ProblemMappers}). */
     default void send(HttpServerResponse response) {
         headers().forEach(response::putHeader);
-        ProblemBody.of(problem(), detail()).send(response);
+        ProblemBody.of(this).send(response);
     }
 }

@@ -17,7 +17,8 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response problem(Throwable e) {
         ProblemCarrier carrier = answer(e);
-        Response.ResponseBuilder response = build(carrier.problem(), carrier.detail());
+        Response.ResponseBuilder response = Response.status(carrier.problem().status()).type(Problem.MEDIA_TYPE)
+                .entity(ProblemBody.of(carrier));
         carrier.headers().forEach(response::header);
         return response.build();
     }

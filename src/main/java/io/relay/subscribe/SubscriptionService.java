@@ -91,7 +91,7 @@ public class SubscriptionService {
 
     public void authorize(Subscriber subscriber, ChannelName channel) {
         if (!access.canRead(subscriber.userId(), subscriber.grants(), channel)) {
-            throw new AccessDeniedException(AccessDeniedException.Reason.channel, "channel " + channel + " is not readable with this token");
+            throw AccessDeniedException.channel(channel.value());
         }
     }
 

@@ -4,6 +4,8 @@ import static io.relay.RelayTestSupport.unique;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -198,6 +200,20 @@ class PollTest {
         as(TestTokens.valid("alice")).queryParam("channel", "team:secret").get(PATH).then().statusCode(403)
                 .contentType("application/problem+json").body("status", equalTo(403));
         as(TestTokens.valid("alice")).queryParam("channel", "user:bob").get(PATH).then().statusCode(403);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { PATH, "/api/v1/notifications/long-poll", "/api/v1/notifications/stream" })
+    void namesTheRefusedChannelSoAClientCanDropItAlone(String path) {
+        as(TestTokens.valid("alice", "team:ops")).queryParam("channel", "team:ops").queryParam("channel", "team:secret")
+                .get(path).then().statusCode(403).contentType("application/problem+json")
+                .body("channel", equalTo("team:secret"));
+    }
+
+    @Test
+    void namesNoChannelWhenTheRefusalIsNotAboutOne() {
+        given().header("Origin", "https://evil.example.net").cookie("relay_token", TestTokens.valid("alice"))
+                .get(PATH).then().statusCode(403).body("status", equalTo(403)).body("$", not(hasKey("channel")));
     }
 
     @Test
