@@ -7,7 +7,9 @@
 // It tracks each channel's epoch and offset and resumes after every reconnect (one cursor for all
 // transports), reconnects with jittered exponential backoff, refreshes its token on 4001, and falls
 // back from WebSocket to SSE to long-polling when a transport cannot be used, upgrading back later.
-// With no token at all it relies on the relay_token cookie (same origin or an allowed origin).
+// One client holds at most one connection, whatever the order of calls; channels join and leave it
+// without a reconnect. With no token at all it relies on the relay_token cookie (same origin or an
+// allowed origin).
 // No runtime dependency: WebSocket, fetch and streams are the platform's (or injected, for tests).
 
 // WebSocket codes (and HTTP statuses for SSE and long-polling) after which retrying cannot help
@@ -16,7 +18,8 @@ const DEFAULTS = {
   transports: ['websocket', 'sse', 'long-poll'],
   backoffInitialMs: 500,
   backoffMaxMs: 30000,
-  // a WebSocket that closes before its welcome, or within this long, counts as "cannot be used here"
+  // a transport with no welcome within this long, or that closes within it, counts as "cannot be used
+  // here" (a proxy refusing upgrades, answering 101 and nothing more, or buffering a stream)
   quickFailureMs: 3000,
   // on a fallback transport, try WebSocket again after this long
   upgradeAfterMs: 60000,
@@ -41,6 +44,9 @@ export function encodeCursor(positions) {
   return base64.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
+/** Channel error codes after which the channel is dropped: retrying the same request cannot help. */
+const CHANNEL_REFUSALS = new Set(['forbidden', 'bad_request']);
+
 /** `done`, callable once; `cancel()` makes later calls do nothing (the client closed it itself). */
 function once(done) {
   let finished = false;
@@ -64,8 +70,8 @@ export class RelayClient extends EventTarget {
   /**
    * @param {string} url the relay's base URL (http(s)://host[:port])
    * @param {object} options token | getToken (async, for 4001 and reconnects), transports,
-   *   backoffInitialMs, backoffMaxMs, upgradeAfterMs, and for tests: WebSocket, fetch, setTimeout,
-   *   clearTimeout, random, now
+   *   backoffInitialMs, backoffMaxMs, quickFailureMs, upgradeAfterMs, longPollTimeoutSeconds, and
+   *   for tests: WebSocket, fetch, setTimeout, clearTimeout, random, now
    */
   constructor(url, options = {}) {
     super();
@@ -80,28 +86,39 @@ export class RelayClient extends EventTarget {
       random: options.random ?? Math.random,
       now: options.now ?? (() => Date.now()),
     };
-    this.handlers = new Map(); // channel -> Set(handler)
+    this.handlers = new Map(); // channel -> Map(handler -> onError or undefined)
     this.positions = {}; // channel -> {epoch, offset}
+    this.dropped = new Set(); // channels unsubscribed or refused: what still arrives for them is ignored
     this.state = 'idle';
     this.transport = null;
     this.transportIndex = 0;
     this.attempt = 0;
-    this.session = null; // the current connection's stop function
+    this.run = null; // the current connection: {transport, welcomed, opened, stop(), changed()}
     this.timer = null;
     this.upgradeTimer = null;
-    this.stopped = false;
+    this.welcomeTimer = null;
   }
 
-  /** Subscribes `handler` to a channel (the personal channel is always subscribed; pass it to get its notifications). */
-  subscribe(channel, handler) {
+  /**
+   * Subscribes `handler` to a channel and connects when the client is idle. On an open connection the
+   * channel joins it (a `subscribe` op on WebSocket, the next request on SSE and long-polling): no
+   * reconnect. `onError` gets `{channel, code, message}` when the relay refuses the channel (the
+   * channel is then dropped, the others go on). Returns a function that unsubscribes.
+   * The personal channel is always subscribed; pass it to get its notifications.
+   */
+  subscribe(channel, handler, { onError } = {}) {
     const first = !this.handlers.has(channel);
-    if (first) this.handlers.set(channel, new Set());
-    this.handlers.get(channel).add(handler);
-    if (first && this.state !== 'idle') this.reconnectNow(); // the new channel joins the cursor and the URL
+    if (first) this.handlers.set(channel, new Map());
+    this.handlers.get(channel).set(handler, onError);
+    if (first) {
+      this.dropped.delete(channel);
+      this.run?.changed();
+    }
     if (this.state === 'idle') this.connect();
     return () => this.unsubscribe(channel, handler);
   }
 
+  /** Removes `handler` (or every handler) of a channel; the last one leaves the channel, without a reconnect. */
   unsubscribe(channel, handler) {
     const set = this.handlers.get(channel);
     if (!set) return;
@@ -109,9 +126,8 @@ export class RelayClient extends EventTarget {
     if (set.size === 0) {
       this.handlers.delete(channel);
       delete this.positions[channel];
-      if (this.transport === 'websocket' && this.socket?.readyState === 1) {
-        this.socket.send(JSON.stringify({ op: 'unsubscribe', channel }));
-      }
+      this.dropped.add(channel);
+      this.run?.changed();
     }
   }
 
@@ -120,44 +136,64 @@ export class RelayClient extends EventTarget {
     return Object.keys(this.positions).length ? encodeCursor(this.positions) : null;
   }
 
+  /** Connects, unless a connection is open or under way: calling it again changes nothing. */
   connect() {
-    this.stopped = false;
-    this.open();
+    if (this.state === 'connecting' || this.state === 'connected' || this.state === 'disconnected') return;
+    this.transportIndex = 0;
+    this.attempt = 0;
+    this.setState('connecting');
+    // channels subscribed in the same task go into the first request
+    this.timer = this.env.setTimeout(() => this.open(), 0);
   }
 
-  /** Stops for good (until connect()). */
+  /** Closes the connection and stops until connect(); calling it again changes nothing. */
   close() {
-    this.stopped = true;
-    this.clearTimers();
-    this.session?.();
-    this.session = null;
+    if (this.state === 'idle' || this.state === 'closed') return;
+    this.halt();
     this.setState('closed');
   }
 
   // --- connection lifecycle -------------------------------------------------------------------
 
+  active() {
+    return this.state === 'connecting' || this.state === 'connected' || this.state === 'disconnected';
+  }
+
+  /** Ends the current connection and every timer; nothing reconnects. */
+  halt() {
+    this.clearTimers();
+    const run = this.run;
+    this.run = null;
+    run?.stop();
+  }
+
   open() {
-    if (this.stopped) return;
+    if (!this.active()) return;
     this.clearTimers();
     const transports = this.options.transports;
     this.transport = transports[Math.min(this.transportIndex, transports.length - 1)];
-    this.setState('connecting');
-    const opened = this.env.now();
-    const run = { welcomed: false, opened };
-    const done = (outcome) => this.ended(run, outcome);
-    if (this.transport === 'websocket') this.session = this.openWebSocket(run, done);
-    else if (this.transport === 'sse') this.session = this.openStream(run, done);
-    else this.session = this.openLongPoll(run, done);
+    if (this.state !== 'connecting') this.setState('connecting');
+    const run = { transport: this.transport, welcomed: false, opened: this.env.now(), changed: () => {} };
+    const finish = once((outcome) => this.ended(run, outcome));
+    this.run = run;
+    if (this.transport === 'websocket') this.openWebSocket(run, finish);
+    else if (this.transport === 'sse') this.openStream(run, finish);
+    else this.openLongPoll(run, finish);
+    this.welcomeTimer = this.env.setTimeout(() => {
+      if (run.welcomed || this.run !== run) return;
+      // a 101 that yields nothing, or a proxy that buffers the stream: this transport is unusable
+      run.stop();
+      this.ended(run, { code: 1006, reason: 'no welcome within quickFailureMs' });
+    }, this.options.quickFailureMs);
   }
 
-  /** A connection ended: `outcome` = {code, reason, reconnect}. Decides what comes next. */
+  /** A connection ended: `outcome` = {code, reason, reconnect, clean}. Decides what comes next. */
   ended(run, outcome) {
-    this.session = null;
-    if (this.stopped) return;
+    if (this.run !== run) return;
+    this.run = null;
+    this.clearTimers();
     const code = outcome.code;
     if (STOP_CODES.has(code) || outcome.reconnect === false) {
-      this.stopped = true;
-      this.clearTimers();
       this.setState('stopped', { code, reason: outcome.reason });
       return;
     }
@@ -169,23 +205,21 @@ export class RelayClient extends EventTarget {
     if (quick && !outcome.clean && this.transportIndex < this.options.transports.length - 1) {
       // Fall back only when the relay itself answers: then this transport cannot be used here (a
       // proxy without Upgrade, a buffering proxy). A relay that is down is simply retried.
+      this.setState('disconnected', { retryInMs: 0 });
       this.reachable().then((up) => {
-        if (this.stopped) return;
-        if (up) {
-          this.transportIndex++;
-          this.scheduleReconnect(0);
-        } else {
-          this.scheduleReconnect();
-        }
+        if (this.state !== 'disconnected' || this.run) return; // closed, or reconnected meanwhile
+        if (up) this.transportIndex++;
+        this.scheduleReconnect(up ? 0 : undefined);
       });
       return;
     }
     this.scheduleReconnect();
   }
 
+  /** Whether the relay answers its liveness probe (CORS-granted to allowed origins, no credentials needed). */
   async reachable() {
     try {
-      const response = await this.env.fetch(this.url + '/q/health/live', { credentials: 'include' });
+      const response = await this.env.fetch(this.url + '/q/health/live', { credentials: 'omit', cache: 'no-store' });
       return response.ok;
     } catch {
       return false;
@@ -199,24 +233,18 @@ export class RelayClient extends EventTarget {
     this.timer = this.env.setTimeout(() => this.open(), wait);
   }
 
-  reconnectNow() {
-    this.session?.();
-    this.session = null;
-    this.scheduleReconnect(0);
-  }
-
   /** A transport started: `welcome.channels` (WebSocket, SSE) or `welcome.recovered` (polling). */
   welcomed(run, welcome) {
+    if (run.welcomed) {
+      // SSE's next stream after a channel change: only new starts
+      for (const start of welcome.channels ?? []) this.started(start);
+      return;
+    }
     run.welcomed = true;
     this.attempt = 0;
-    for (const start of welcome.channels ?? []) {
-      if (!start.recovered) {
-        // history was lost (a new epoch, or too old): whatever is retained follows, counted from 0
-        this.positions[start.channel] = { epoch: start.epoch, offset: 0 };
-      } else if (!this.positions[start.channel]) {
-        this.positions[start.channel] = { epoch: start.epoch, offset: start.offset };
-      }
-    }
+    if (this.welcomeTimer) this.env.clearTimeout(this.welcomeTimer);
+    this.welcomeTimer = null;
+    for (const start of welcome.channels ?? []) this.started(start);
     const recovered = welcome.recovered ?? (welcome.channels ?? []).every((c) => c.recovered);
     const detail = { ...welcome, recovered, transport: this.transport };
     this.setState('connected', { welcome: detail });
@@ -224,18 +252,43 @@ export class RelayClient extends EventTarget {
     if (this.transportIndex > 0 && this.options.upgradeAfterMs > 0) {
       this.upgradeTimer = this.env.setTimeout(() => {
         // try WebSocket again; if it still cannot be used, ended() falls back once more
+        if (this.run !== run) return;
         this.transportIndex = 0;
-        this.reconnectNow();
+        this.run = null;
+        run.stop();
+        this.scheduleReconnect(0);
       }, this.options.upgradeAfterMs);
     }
   }
 
+  /** A channel's subscription started at `start` = {channel, epoch, offset, recovered}. */
+  started(start) {
+    if (!start.recovered) {
+      // history was lost (a new epoch, or too old): whatever is retained follows, counted from 0
+      this.positions[start.channel] = { epoch: start.epoch, offset: 0 };
+    } else if (!this.positions[start.channel]) {
+      this.positions[start.channel] = { epoch: start.epoch, offset: start.offset };
+    }
+  }
+
   deliver(notification) {
+    if (this.dropped.has(notification.channel)) return;
     const known = this.positions[notification.channel];
     if (known && known.epoch === notification.epoch && notification.offset <= known.offset) return; // seen
     this.positions[notification.channel] = { epoch: notification.epoch, offset: notification.offset };
-    for (const handler of this.handlers.get(notification.channel) ?? []) handler(notification);
+    for (const handler of this.handlers.get(notification.channel)?.keys() ?? []) handler(notification);
     this.emit('notification', notification);
+  }
+
+  /** The relay refused one channel: its handlers get the error, the channel leaves, the others go on. */
+  refuse(channel, code, message) {
+    const detail = { channel, code, message };
+    const handlers = this.handlers.get(channel);
+    this.handlers.delete(channel);
+    delete this.positions[channel];
+    this.dropped.add(channel);
+    for (const onError of handlers?.values() ?? []) onError?.(detail);
+    this.emit('error', { type: 'error', ...detail });
   }
 
   async refreshToken() {
@@ -255,9 +308,10 @@ export class RelayClient extends EventTarget {
   }
 
   clearTimers() {
-    if (this.timer) this.env.clearTimeout(this.timer);
-    if (this.upgradeTimer) this.env.clearTimeout(this.upgradeTimer);
-    this.timer = this.upgradeTimer = null;
+    for (const timer of [this.timer, this.upgradeTimer, this.welcomeTimer]) {
+      if (timer) this.env.clearTimeout(timer);
+    }
+    this.timer = this.upgradeTimer = this.welcomeTimer = null;
   }
 
   query(extra = {}) {
@@ -276,44 +330,146 @@ export class RelayClient extends EventTarget {
 
   // --- transports -----------------------------------------------------------------------------
 
-  openWebSocket(run, done) {
+  openWebSocket(run, finish) {
     const wsUrl = this.url.replace(/^http/, 'ws') + '/ws' + this.query();
     const protocols = this.token ? ['relay.v1', 'relay.bearer.' + this.token] : ['relay.v1'];
+    run.stop = () => {};
     let socket;
     try {
       socket = new this.env.WebSocket(wsUrl, protocols);
     } catch (e) {
-      this.env.setTimeout(() => done({ code: 1006, reason: String(e) }), 0);
-      return () => {};
+      this.env.setTimeout(() => finish({ code: 1006, reason: String(e) }), 0);
+      return;
     }
-    this.socket = socket;
-    let finished = false;
-    socket.onmessage = (event) => {
-      const message = JSON.parse(event.data);
-      if (message.type === 'welcome') this.welcomed(run, message);
-      else if (message.type === 'notification') this.deliver(message);
-      else if (message.type === 'error') this.emit('error', message);
-    };
-    socket.onclose = (event) => {
-      if (finished) return;
-      finished = true;
-      done({ code: event.code, reason: event.reason, clean: run.welcomed && event.code !== 1006 });
-    };
-    return () => {
-      finished = true;
+    run.channels = new Set(); // what the relay has on this socket
+    run.pending = new Set(); // subscribe ops sent, not answered yet
+    run.changed = () => this.syncSocket(run, socket);
+    run.stop = () => {
+      finish.cancel();
       socket.onclose = socket.onmessage = null;
       socket.close(1000);
     };
+    socket.onmessage = (event) => this.socketMessage(run, socket, JSON.parse(event.data));
+    socket.onclose = (event) => finish({ code: event.code, reason: event.reason, clean: run.welcomed && event.code !== 1006 });
   }
 
-  openStream(run, done) {
-    const controller = new AbortController();
-    const finish = once(done);
+  socketMessage(run, socket, message) {
+    switch (message.type) {
+      case 'welcome':
+        for (const start of message.channels ?? []) run.channels.add(start.channel);
+        this.welcomed(run, message);
+        this.syncSocket(run, socket); // channels subscribed or left while the socket was opening
+        break;
+      case 'notification':
+        this.deliver(message);
+        break;
+      case 'subscribed':
+        run.pending.delete(message.channel);
+        run.channels.add(message.channel);
+        this.started(message);
+        this.emit('subscribed', message);
+        break;
+      case 'unsubscribed':
+        // the relay dropped a channel we hold (a refreshed token no longer grants it)
+        if (run.channels.delete(message.channel) && this.handlers.has(message.channel)) {
+          this.refuse(message.channel, 'forbidden', 'the relay unsubscribed this channel');
+        }
+        break;
+      case 'error':
+        this.socketError(run, socket, message);
+        break;
+      default:
+        break;
+    }
+  }
+
+  socketError(run, socket, error) {
+    const channel = error.channel;
+    if (!channel) {
+      this.emit('error', error);
+      return;
+    }
+    run.pending.delete(channel);
+    if (error.code === 'already_subscribed') {
+      run.channels.add(channel);
+    } else if (CHANNEL_REFUSALS.has(error.code)) {
+      this.refuse(channel, error.code, error.message);
+    } else {
+      // unavailable, rate_limited: the channel stays wanted, its subscribe is sent again later
+      this.emit('error', error);
+      this.env.setTimeout(() => this.syncSocket(run, socket), backoffDelay(0, this.options, this.env.random));
+    }
+  }
+
+  /** Makes the socket's channels what the handlers want: subscribe ops (resuming where known), unsubscribe ops. */
+  syncSocket(run, socket) {
+    if (!run.welcomed || this.run !== run || socket.readyState !== 1) return;
+    for (const channel of this.handlers.keys()) {
+      if (run.channels.has(channel) || run.pending.has(channel)) continue;
+      const known = this.positions[channel];
+      socket.send(JSON.stringify(known ? { op: 'subscribe', channel, epoch: known.epoch, offset: known.offset } : { op: 'subscribe', channel }));
+      run.pending.add(channel);
+    }
+    for (const channel of run.channels) {
+      if (!this.dropped.has(channel)) continue;
+      socket.send(JSON.stringify({ op: 'unsubscribe', channel }));
+      run.channels.delete(channel);
+    }
+  }
+
+  /**
+   * Runs HTTP requests one after another until the connection ends: `request(signal)` answers an
+   * outcome to end with, or null for the next request. A channel change aborts the request under way
+   * and starts the next one with the new channel set, without a reconnect.
+   */
+  requestLoop(run, finish, request) {
+    let controller = null;
+    let restart = false;
+    run.changed = () => {
+      restart = true;
+      controller?.abort();
+    };
+    run.stop = () => {
+      finish.cancel();
+      run.stopped = true;
+      controller?.abort();
+    };
     (async () => {
+      for (;;) {
+        controller = new AbortController();
+        restart = false;
+        try {
+          const outcome = await request(controller.signal);
+          if (outcome) return finish(outcome);
+        } catch (e) {
+          if (run.stopped) return;
+          if (!restart) return finish({ code: 1006, reason: String(e) });
+        }
+      }
+    })();
+  }
+
+  /**
+   * A refusal of one HTTP request: a 403 naming a channel this client can drop is that channel's
+   * refusal (null: go on with the others); anything else ends the connection.
+   */
+  async refused(response) {
+    if (response.status === 403) {
+      const problem = await response.json().catch(() => ({}));
+      if (problem.channel && (this.handlers.has(problem.channel) || this.positions[problem.channel])) {
+        this.refuse(problem.channel, 'forbidden', problem.detail);
+        return null;
+      }
+    }
+    return { code: response.status, reason: response.statusText };
+  }
+
+  openStream(run, finish) {
+    this.requestLoop(run, finish, async (signal) => {
       const response = await this.env.fetch(this.url + '/api/v1/notifications/stream' + this.query(), {
-        headers: { ...this.headers(), Accept: 'text/event-stream' }, credentials: 'include', signal: controller.signal,
+        headers: { ...this.headers(), Accept: 'text/event-stream' }, credentials: 'include', signal,
       });
-      if (!response.ok) return finish({ code: response.status, reason: response.statusText });
+      if (!response.ok) return this.refused(response);
       const reader = response.body.getReader();
       const decoder = new TextDecoder();
       let buffer = '';
@@ -327,50 +483,51 @@ export class RelayClient extends EventTarget {
           const line = buffer.slice(0, newline).replace(/\r$/, '');
           buffer = buffer.slice(newline + 1);
           if (line === '') {
-            if (event.data.length) this.streamEvent(run, event.type, event.data.join('\n'), finish);
+            if (event.data.length) {
+              const outcome = this.streamEvent(run, event.type, event.data.join('\n'));
+              if (outcome) return outcome;
+            }
             event = { type: 'message', data: [] };
           } else if (line.startsWith('event:')) event.type = line.slice(6).trim();
           else if (line.startsWith('data:')) event.data.push(line.slice(5).replace(/^ /, ''));
         }
       }
-      finish({ code: 1006, reason: 'stream ended', clean: run.welcomed });
-    })().catch((e) => finish({ code: 1006, reason: String(e) }));
-    return () => {
-      finish.cancel();
-      controller.abort();
-    };
+      return { code: 1006, reason: 'stream ended', clean: run.welcomed };
+    });
   }
 
-  streamEvent(run, type, data, finish) {
+  streamEvent(run, type, data) {
     const message = JSON.parse(data);
     if (type === 'welcome') this.welcomed(run, message);
     else if (type === 'notification') this.deliver(message);
-    else if (type === 'close') finish({ code: message.code, reason: message.reason, reconnect: message.reconnect, clean: true });
+    else if (type === 'close') return { code: message.code, reason: message.reason, reconnect: message.reconnect, clean: true };
+    return null;
   }
 
-  openLongPoll(run, done) {
-    const controller = new AbortController();
-    const finish = once(done);
-    (async () => {
-      // the first request answers at once: the welcome of this transport
-      let path = '/api/v1/notifications';
-      for (;;) {
-        const extra = path.endsWith('long-poll') ? { timeout: this.options.longPollTimeoutSeconds } : {};
-        const response = await this.env.fetch(this.url + path + this.query(extra), {
-          headers: this.headers(), credentials: 'include', signal: controller.signal,
-        });
-        if (!response.ok) return finish({ code: response.status, reason: response.statusText });
-        const answer = await response.json();
-        if (!run.welcomed) this.welcomed(run, { type: 'welcome', recovered: answer.recovered });
-        for (const notification of answer.notifications) this.deliver(notification);
-        this.absorbCursor(answer.cursor);
-        if (answer.close) return finish({ code: answer.close.code, reason: answer.close.reason, reconnect: answer.close.reconnect, clean: true });
-        path = answer.more ? '/api/v1/notifications' : '/api/v1/notifications/long-poll';
-      }
-    })().catch((e) => finish({ code: 1006, reason: String(e) }));
-    return () => {
-      finish.cancel();
-      controller.abort();
+  openLongPoll(run, finish) {
+    // the first request, and the first after a channel change, answer at once
+    let waiting = false;
+    const changed = () => { waiting = false; };
+    this.requestLoop(run, finish, async (signal) => {
+      const path = waiting ? '/api/v1/notifications/long-poll' : '/api/v1/notifications';
+      const extra = waiting ? { timeout: this.options.longPollTimeoutSeconds } : {};
+      waiting = false;
+      const response = await this.env.fetch(this.url + path + this.query(extra), {
+        headers: this.headers(), credentials: 'include', signal,
+      });
+      if (!response.ok) return this.refused(response);
+      const answer = await response.json();
+      if (!run.welcomed) this.welcomed(run, { type: 'welcome', recovered: answer.recovered });
+      for (const notification of answer.notifications) this.deliver(notification);
+      this.absorbCursor(answer.cursor);
+      if (answer.close) return { code: answer.close.code, reason: answer.close.reason, reconnect: answer.close.reconnect, clean: true };
+      waiting = !answer.more;
+      return null;
+    });
+    const restart = run.changed;
+    run.changed = () => {
+      changed();
+      restart();
     };
   }
 
@@ -380,6 +537,7 @@ export class RelayClient extends EventTarget {
     const text = typeof atob === 'function' ? atob(base64) : Buffer.from(base64, 'base64').toString('ascii');
     for (const line of text.split('\n').slice(1, -1)) {
       const [channel, epoch, offset] = line.split(' ');
+      if (this.dropped.has(channel)) continue;
       const known = this.positions[channel];
       if (!known || known.epoch !== epoch || known.offset < Number(offset)) {
         this.positions[channel] = { epoch, offset: Number(offset) };

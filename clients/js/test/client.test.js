@@ -19,6 +19,40 @@ class FakeSocket {
   drop(code, reason = '') { this.readyState = 3; this.onclose({ code, reason }); }
 }
 
+/** The default fetch: the liveness probe answers, nothing else is expected. */
+const probeOnly = async (url) => {
+  if (url.includes('/q/health/live')) return { ok: true, status: 200 };
+  throw new Error('unexpected fetch ' + url);
+};
+
+/** A fetch response whose body the test writes: an SSE stream; aborting the request fails its reads. */
+function stream(signal) {
+  let push;
+  const queue = [];
+  const reader = {
+    read: () => new Promise((resolve, reject) => {
+      if (queue.length) return resolve(queue.shift());
+      push = resolve;
+      signal.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')));
+    }),
+  };
+  const write = (chunk) => {
+    const item = chunk === null ? { done: true } : { done: false, value: new TextEncoder().encode(chunk) };
+    if (push) { const p = push; push = null; p(item); } else queue.push(item);
+  };
+  return { response: { ok: true, status: 200, body: { getReader: () => reader } }, write };
+}
+
+/** A fetch whose answers never come unless aborted: a long-poll or stream in progress. */
+function pending(signal) {
+  return new Promise((resolve, reject) => {
+    signal.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')));
+  });
+}
+
+const json = (status, body) => ({ ok: status < 300, status, statusText: String(status), json: async () => body });
+const sse = (type, message) => `event: ${type}\ndata: ${JSON.stringify(message)}\n\n`;
+
 function harness(options = {}) {
   FakeSocket.instances = [];
   const timers = [];
@@ -31,7 +65,7 @@ function harness(options = {}) {
     clearTimeout: (id) => { if (timers[id - 1]) timers[id - 1].fn = null; },
     random: () => 1,
     now: () => now,
-    fetch: async (url) => { fetched.push(url); return { ok: options.relayUp ?? true, status: 200, json: async () => ({}) }; },
+    fetch: async (url, init) => { fetched.push(url); return (options.respond ?? probeOnly)(url, init); },
     ...options,
   });
   const states = [];
@@ -58,8 +92,7 @@ function harness(options = {}) {
 const welcome = (channels) => ({ type: 'welcome', user: 'alice', channels });
 const notification = (channel, epoch, offset) => ({ type: 'notification', id: 'n' + offset, channel, epoch, offset, data: { offset } });
 
-test('the cursor is the documented encoding (same bytes as the server builds)', () => {
-  assert.equal(crc32('v1\nuser:alice M-PCVZNU 42\n'), crc32('v1\nuser:alice M-PCVZNU 42\n'));
+test('the cursor is the documented encoding', () => {
   const cursor = encodeCursor({ 'user:alice': { epoch: 'M-PCVZNU', offset: 42 } });
   assert.match(cursor, /^[A-Za-z0-9_-]+$/);
   const text = Buffer.from(cursor.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('ascii');
@@ -80,10 +113,11 @@ test('backoff grows exponentially, is capped, and is jittered between half and a
   }
 });
 
-test('offers the token as a subprotocol and delivers notifications to their channel', () => {
+test('offers the token as a subprotocol and delivers notifications to their channel', async () => {
   const h = harness();
   const got = [];
   h.client.subscribe('broadcast', (n) => got.push(n.offset));
+  await h.advance(0);
   assert.deepEqual(h.socket().protocols, ['relay.v1', 'relay.bearer.t1']);
   assert.match(h.socket().url, /^ws:\/\/relay\.test\/ws\?channel=broadcast$/);
   h.socket().receive(welcome([{ channel: 'broadcast', epoch: 'E', offset: 4, recovered: true }]));
@@ -96,6 +130,7 @@ test('offers the token as a subprotocol and delivers notifications to their chan
 test('reconnects after a drop with backoff and resumes from the last offset', async () => {
   const h = harness();
   h.client.subscribe('broadcast', () => {});
+  await h.advance(0);
   h.socket().receive(welcome([{ channel: 'broadcast', epoch: 'E', offset: 4, recovered: true }]));
   h.socket().receive(notification('broadcast', 'E', 5));
   await h.advance(5000); // long-lived connection: a later drop is not a transport failure
@@ -112,6 +147,7 @@ test('4001 gets a new token and reconnects at once', async () => {
   let calls = 0;
   const h = harness({ getToken: async () => `fresh-${++calls}` });
   h.client.subscribe('broadcast', () => {});
+  await h.advance(0);
   h.socket().receive(welcome([]));
   await h.advance(5000);
   h.socket().drop(4001, 'token expired');
@@ -124,6 +160,7 @@ test('4003 and 1008 stop for good', async () => {
   for (const code of [4003, 1008]) {
     const h = harness();
     h.client.subscribe('broadcast', () => {});
+    await h.advance(0);
     h.socket().receive(welcome([]));
     await h.advance(5000);
     h.socket().drop(code);
@@ -133,41 +170,332 @@ test('4003 and 1008 stop for good', async () => {
   }
 });
 
+// --- one connection, whatever the order of calls ---------------------------------------------
+
+test('subscribe then connect opens one WebSocket with the channel', async () => {
+  const h = harness();
+  h.client.subscribe('broadcast', () => {});
+  h.client.connect();
+  await h.advance(0);
+  h.client.connect();
+  await h.advance(10000);
+  assert.equal(h.sockets().length, 1);
+  assert.match(h.socket().url, /channel=broadcast/);
+});
+
+test('connect then two subscribes in the same task open one WebSocket with both channels', async () => {
+  const h = harness();
+  h.client.connect();
+  h.client.subscribe('a', () => {});
+  h.client.subscribe('b', () => {});
+  await h.advance(10000);
+  assert.equal(h.sockets().length, 1);
+  assert.match(h.socket().url, /channel=a&channel=b/);
+});
+
+test('channels subscribed while the WebSocket opens are subscribed over it after the welcome', async () => {
+  const h = harness();
+  h.client.connect();
+  await h.advance(0);
+  h.client.subscribe('a', () => {});
+  h.client.subscribe('b', () => {});
+  assert.deepEqual(h.socket().sent, [], 'nothing is sent before the welcome');
+  h.socket().receive(welcome([{ channel: 'user:alice', epoch: 'E', offset: 0, recovered: true }]));
+  assert.deepEqual(h.socket().sent, [{ op: 'subscribe', channel: 'a' }, { op: 'subscribe', channel: 'b' }]);
+  assert.equal(h.sockets().length, 1);
+});
+
+test('three channels subscribed one after another while connected are ops on the one socket', async () => {
+  const h = harness();
+  const got = [];
+  h.client.subscribe('a', (n) => got.push(n.channel));
+  await h.advance(0);
+  h.socket().receive(welcome([{ channel: 'a', epoch: 'E', offset: 0, recovered: true }]));
+  for (const channel of ['b', 'c', 'd']) {
+    h.client.subscribe(channel, (n) => got.push(n.channel));
+    h.socket().receive({ type: 'subscribed', channel, epoch: 'E', offset: 3, recovered: true });
+    h.socket().receive(notification(channel, 'E', 4));
+  }
+  assert.deepEqual(h.socket().sent.map((op) => op.op + ' ' + op.channel), ['subscribe b', 'subscribe c', 'subscribe d']);
+  assert.deepEqual(got, ['b', 'c', 'd']);
+  assert.equal(h.sockets().length, 1);
+  assert.ok(!h.states.some((s) => s.state === 'disconnected'), 'never disconnected');
+  assert.equal(h.client.positions.d.offset, 4);
+});
+
+test('close is idempotent, and close then connect leaves one open WebSocket', async () => {
+  const h = harness();
+  h.client.subscribe('a', () => {});
+  await h.advance(0);
+  h.socket().receive(welcome([]));
+  h.client.close();
+  h.client.close();
+  assert.equal(h.states.filter((s) => s.state === 'closed').length, 1);
+  assert.equal(h.sockets()[0].readyState, 3, 'the first socket is closed');
+  h.client.connect();
+  h.client.connect();
+  await h.advance(10000);
+  assert.equal(h.sockets().length, 2);
+  assert.equal(h.socket().readyState, 1);
+});
+
+test('close before the first open opens nothing, and a close during the fallback probe stops it', async () => {
+  const h = harness();
+  h.client.subscribe('a', () => {});
+  h.client.close();
+  await h.advance(60000);
+  assert.equal(h.sockets().length, 0);
+  h.client.connect();
+  await h.advance(0);
+  h.socket().drop(1006);
+  h.client.close();
+  await h.advance(60000);
+  assert.equal(h.sockets().length, 1);
+  assert.equal(h.client.state, 'closed');
+});
+
+// --- channels join and leave without a reconnect ----------------------------------------------
+
+test('a channel the relay refuses reaches its own error handler and leaves the others alone', async () => {
+  const h = harness();
+  const got = [];
+  const errors = [];
+  const clientErrors = [];
+  h.client.addEventListener('error', (e) => clientErrors.push(e.detail.channel));
+  h.client.subscribe('a', (n) => got.push(n.channel));
+  await h.advance(0);
+  h.socket().receive(welcome([{ channel: 'a', epoch: 'E', offset: 0, recovered: true }]));
+  h.client.subscribe('secret', (n) => got.push(n.channel), { onError: (e) => errors.push(e) });
+  h.socket().receive({ type: 'error', code: 'forbidden', channel: 'secret', message: 'not granted' });
+  h.socket().receive(notification('a', 'E', 1));
+  assert.deepEqual(errors, [{ channel: 'secret', code: 'forbidden', message: 'not granted' }]);
+  assert.deepEqual(clientErrors, ['secret']);
+  assert.deepEqual(got, ['a']);
+  assert.equal(h.client.state, 'connected');
+  await h.advance(5000);
+  h.socket().drop(1001);
+  await h.advance(500);
+  assert.doesNotMatch(h.socket().url, /secret/, 'a refused channel is not asked for again');
+});
+
+test('a subscribe the relay cannot serve now is sent again after a backoff', async () => {
+  const h = harness();
+  h.client.subscribe('a', () => {});
+  await h.advance(0);
+  h.socket().receive(welcome([{ channel: 'a', epoch: 'E', offset: 0, recovered: true }]));
+  h.client.subscribe('b', () => {});
+  h.socket().receive({ type: 'error', code: 'unavailable', channel: 'b', message: 'try again' });
+  assert.equal(h.socket().sent.length, 1);
+  await h.advance(500);
+  assert.deepEqual(h.socket().sent.map((op) => op.op + ' ' + op.channel), ['subscribe b', 'subscribe b']);
+});
+
+test('unsubscribe is an op on the WebSocket and what still arrives for the channel is ignored', async () => {
+  const h = harness();
+  const got = [];
+  const all = [];
+  h.client.addEventListener('notification', (e) => all.push(e.detail.channel));
+  h.client.subscribe('a', (n) => got.push(n.offset));
+  await h.advance(0);
+  h.socket().receive(welcome([{ channel: 'a', epoch: 'E', offset: 0, recovered: true }]));
+  h.client.unsubscribe('a');
+  h.socket().receive(notification('a', 'E', 1));
+  assert.deepEqual(h.socket().sent, [{ op: 'unsubscribe', channel: 'a' }]);
+  assert.deepEqual(got, []);
+  assert.deepEqual(all, []);
+  assert.equal(h.client.cursor(), null);
+});
+
+test('on SSE a new channel starts the next stream with it, without a reconnect', async () => {
+  const streams = [];
+  const h = harness({
+    transports: ['sse'],
+    respond: async (url, init) => {
+      const s = stream(init.signal);
+      streams.push({ url, ...s, signal: init.signal });
+      return s.response;
+    },
+  });
+  const got = [];
+  h.client.subscribe('a', (n) => got.push(n.channel + n.offset));
+  await h.advance(0);
+  streams[0].write(sse('welcome', welcome([{ channel: 'a', epoch: 'E', offset: 0, recovered: true }])));
+  streams[0].write(sse('notification', notification('a', 'E', 1)));
+  await h.advance(0);
+  h.client.subscribe('b', (n) => got.push(n.channel + n.offset));
+  await h.advance(0);
+  assert.equal(streams.length, 2);
+  assert.ok(streams[0].signal.aborted, 'the first stream is given up');
+  const url = new URL(streams[1].url);
+  assert.deepEqual(url.searchParams.getAll('channel'), ['a', 'b']);
+  assert.equal(url.searchParams.get('cursor'), encodeCursor({ a: { epoch: 'E', offset: 1 } }));
+  streams[1].write(sse('welcome', welcome([{ channel: 'a', epoch: 'E', offset: 1, recovered: true },
+    { channel: 'b', epoch: 'F', offset: 7, recovered: true }])));
+  streams[1].write(sse('notification', notification('b', 'F', 8)));
+  await h.advance(0);
+  assert.deepEqual(got, ['a1', 'b8']);
+  assert.ok(!h.states.some((s) => s.state === 'disconnected'), 'never disconnected');
+  assert.equal(h.states.filter((s) => s.state === 'connected').length, 1);
+});
+
+test('on SSE a 403 naming one channel drops that channel and streams the others', async () => {
+  const streams = [];
+  const errors = [];
+  const h = harness({
+    transports: ['sse'],
+    respond: async (url, init) => {
+      streams.push(url);
+      if (url.includes('secret')) {
+        return json(403, { status: 403, detail: 'channel secret is not readable with this token', channel: 'secret' });
+      }
+      return stream(init.signal).response;
+    },
+  });
+  h.client.subscribe('a', () => {});
+  h.client.subscribe('secret', () => {}, { onError: (e) => errors.push(e.code) });
+  await h.advance(0);
+  assert.equal(streams.length, 2);
+  assert.deepEqual(new URL(streams[1]).searchParams.getAll('channel'), ['a']);
+  assert.deepEqual(errors, ['forbidden']);
+  assert.notEqual(h.client.state, 'stopped');
+});
+
+test('on long-polling a new channel cuts the wait short and the next poll carries it', async () => {
+  const polls = [];
+  const h = harness({
+    transports: ['long-poll'],
+    respond: async (url, init) => {
+      polls.push({ url, signal: init.signal });
+      if (url.includes('/long-poll')) return pending(init.signal);
+      return json(200, { notifications: [], cursor: encodeCursor({ a: { epoch: 'E', offset: 0 } }), recovered: true, more: false });
+    },
+  });
+  h.client.subscribe('a', () => {});
+  await h.advance(0);
+  assert.equal(polls.length, 2, 'a poll, then a long-poll');
+  assert.match(polls[1].url, /\/long-poll\?/);
+  h.client.subscribe('b', () => {});
+  await h.advance(0);
+  assert.ok(polls[1].signal.aborted);
+  assert.match(polls[2].url, /\/api\/v1\/notifications\?channel=a&channel=b/);
+  assert.ok(!h.states.some((s) => s.state === 'disconnected'));
+});
+
+test('on long-polling an unsubscribed channel is not taken back from the relay\'s cursor', async () => {
+  const polls = [];
+  const h = harness({
+    transports: ['long-poll'],
+    respond: async (url, init) => {
+      polls.push(url);
+      if (polls.length > 3) return pending(init.signal);
+      return json(200, { notifications: [], cursor: encodeCursor({ a: { epoch: 'E', offset: 3 }, b: { epoch: 'E', offset: 5 } }),
+        recovered: true, more: false });
+    },
+  });
+  h.client.subscribe('a', () => {});
+  h.client.subscribe('b', () => {});
+  await h.advance(0);
+  h.client.unsubscribe('b');
+  await h.advance(0);
+  const last = new URL(polls.at(-1));
+  assert.deepEqual(last.searchParams.getAll('channel'), ['a']);
+  assert.deepEqual(Object.keys(h.client.positions), ['a']);
+});
+
+// --- fallback ---------------------------------------------------------------------------------
+
 test('a WebSocket that dies at once falls back to SSE when the relay answers, and upgrades back later', async () => {
   const streams = [];
   const h = harness({
     upgradeAfterMs: 60000,
-    fetch: async (url) => {
-      if (url.includes('/q/health/live')) return { ok: true };
-      streams.push(url);
-      return new Promise(() => {}); // a stream that stays open
+    respond: async (url, init) => {
+      if (url.includes('/q/health/live')) return { ok: true, status: 200 };
+      const s = stream(init.signal);
+      streams.push({ url, ...s });
+      return s.response;
     },
   });
   h.client.subscribe('broadcast', () => {});
+  await h.advance(0);
   h.socket().drop(1006); // refused upgrade, e.g. a proxy without Upgrade
   await h.advance(0);
   assert.equal(h.client.transport, 'sse');
-  assert.ok(streams[0].startsWith('http://relay.test/api/v1/notifications/stream?channel=broadcast'));
-  h.client.welcomed({ welcomed: false, opened: 0 }, { type: 'welcome', channels: [] });
+  assert.ok(streams[0].url.startsWith('http://relay.test/api/v1/notifications/stream?channel=broadcast'));
+  streams[0].write(sse('welcome', welcome([{ channel: 'broadcast', epoch: 'E', offset: 2, recovered: true }])));
+  await h.advance(0);
+  assert.equal(h.client.state, 'connected');
   await h.advance(60000);
   assert.equal(h.client.transport, 'websocket', 'tries WebSocket again');
   assert.equal(h.sockets().length, 2);
+  const url = new URL(h.socket().url.replace(/^ws/, 'http'));
+  assert.equal(url.searchParams.get('cursor'), encodeCursor({ broadcast: { epoch: 'E', offset: 2 } }), 'the cursor crosses the switch');
+});
+
+test('a WebSocket upgraded but never welcomed falls back to SSE after quickFailureMs', async () => {
+  const streams = [];
+  const h = harness({
+    respond: async (url, init) => {
+      if (url.includes('/q/health/live')) return { ok: true, status: 200 };
+      streams.push(url);
+      return stream(init.signal).response;
+    },
+  });
+  h.client.subscribe('broadcast', () => {});
+  await h.advance(0);
+  await h.advance(2999);
+  assert.equal(streams.length, 0);
+  await h.advance(1);
+  assert.equal(h.sockets()[0].readyState, 3, 'the silent socket is closed');
+  assert.equal(h.client.transport, 'sse');
+  assert.equal(streams.length, 1);
+});
+
+test('an SSE stream that is buffered (no welcome) falls back to long-polling', async () => {
+  const fetched = [];
+  const h = harness({
+    transports: ['sse', 'long-poll'],
+    respond: async (url, init) => {
+      fetched.push(url);
+      if (url.includes('/q/health/live')) return { ok: true, status: 200 };
+      if (url.includes('/stream')) return stream(init.signal).response; // headers, then nothing
+      return pending(init.signal);
+    },
+  });
+  h.client.subscribe('broadcast', () => {});
+  await h.advance(0);
+  await h.advance(3000);
+  assert.equal(h.client.transport, 'long-poll');
+  assert.match(fetched.at(-1), /\/api\/v1\/notifications\?channel=broadcast/);
 });
 
 test('a WebSocket that fails while the relay is down is retried, not abandoned', async () => {
-  const h = harness({ fetch: async () => { throw new Error('connection refused'); } });
+  const h = harness({ respond: async () => { throw new Error('connection refused'); } });
   h.client.subscribe('broadcast', () => {});
+  await h.advance(0);
   h.socket().drop(1006);
   await h.advance(0);
   assert.equal(h.client.transport, 'websocket');
   await h.advance(500);
   assert.equal(h.sockets().length, 2);
+  assert.equal(h.client.transport, 'websocket');
 });
 
-test('recovered:false restarts the count in the new epoch', () => {
+test('a relay whose proxy answers the probe with 502 is down: retried on WebSocket', async () => {
+  const h = harness({ respond: async () => ({ ok: false, status: 502 }) });
+  h.client.subscribe('broadcast', () => {});
+  await h.advance(0);
+  h.socket().drop(1006);
+  await h.advance(0);
+  await h.advance(500);
+  assert.equal(h.sockets().length, 2);
+  assert.equal(h.client.transport, 'websocket');
+});
+
+test('recovered:false restarts the count in the new epoch', async () => {
   const h = harness();
   const got = [];
   h.client.subscribe('broadcast', (n) => got.push(n.offset));
+  await h.advance(0);
   h.client.positions.broadcast = { epoch: 'OLD', offset: 40 };
   h.socket().receive(welcome([{ channel: 'broadcast', epoch: 'NEW', offset: 2, recovered: false }]));
   h.socket().receive(notification('broadcast', 'NEW', 1));
