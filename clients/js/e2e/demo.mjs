@@ -2,55 +2,15 @@
 // memory engine), started and restarted by this script. Exits 0 when every scenario passed.
 //   node clients/js/e2e/demo.mjs [screenshot.png]      (from the project root, after ./mvnw package)
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { createServer as createHttpServer } from 'node:http';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { chromium } from 'playwright-core';
+import { devToken, freePort, publish, scenarios, startRelay, stopRelay } from './relay-process.mjs';
 
 const screenshot = process.argv[2] ?? 'target/e2e/demo.png';
-const jar = 'target/quarkus-app/quarkus-run.jar';
 const timeout = 20000;
 const version = /<version>([^<]+)<\/version>/.exec(readFileSync('pom.xml', 'utf8'))[1];
-
-function freePort() {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function startRelay(port, extraEnv = {}) {
-  const env = { ...process.env, QUARKUS_HTTP_PORT: String(port), QUARKUS_HTTP_HOST: '127.0.0.1', ...extraEnv };
-  for (const key of Object.keys(env)) if (key.startsWith('RELAY_') && !(key in extraEnv)) delete env[key];
-  const relay = spawn('java', ['-Dquarkus.profile=dev', '-jar', jar], { env, stdio: ['ignore', 'ignore', 'inherit'] });
-  const deadline = Date.now() + 60000;
-  for (;;) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/q/health/ready`)).ok) return relay;
-    } catch { /* not up yet */ }
-    if (Date.now() > deadline) throw new Error('Relay did not start');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-function stopRelay(relay) {
-  return new Promise((resolve) => {
-    relay.once('exit', resolve);
-    relay.kill('SIGTERM');
-  });
-}
-
-async function publish(port, channel, data) {
-  const response = await fetch(`http://127.0.0.1:${port}/api/v1/notifications`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Authorization: 'Bearer dev-publisher-key' },
-    body: JSON.stringify({ channel, event: 'e2e', data }),
-  });
-  if (response.status !== 202) throw new Error(`publish answered ${response.status}`);
-}
 
 /** Logs in on a fresh page and waits until it is connected over `transport`; returns the page. */
 async function openDemo(browser, port, user, transport) {
@@ -67,16 +27,7 @@ async function expectNotification(page, port, user, text) {
     text, { timeout });
 }
 
-const scenarios = [];
-async function scenario(name, body) {
-  try {
-    await body();
-    scenarios.push(`ok ${name}`);
-  } catch (error) {
-    scenarios.push(`FAILED ${name}: ${error.message}`);
-  }
-}
-
+const results = scenarios();
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
@@ -86,7 +37,7 @@ try {
   const port = await freePort();
   relay = await startRelay(port);
 
-  await scenario('WebSocket with cookie auth, and a restart of the memory engine shows recovered:false', async () => {
+  await results.run('WebSocket with cookie auth, and a restart of the memory engine shows recovered:false', async () => {
     const page = await openDemo(browser, port, 'alice', 'websocket');
     await expectNotification(page, port, 'alice', 'over websocket');
     // the page's own form publishes with the dev key
@@ -106,14 +57,14 @@ try {
   await stopRelay(relay);
 
   relay = await startRelay(port, { RELAY_DEMO_REFUSE_TRANSPORTS: 'websocket' });
-  await scenario('WebSocket refused: the same page falls back to SSE', async () => {
+  await results.run('WebSocket refused: the same page falls back to SSE', async () => {
     const page = await openDemo(browser, port, 'bob', 'sse');
     await expectNotification(page, port, 'bob', 'over sse');
   });
   await stopRelay(relay);
 
   relay = await startRelay(port, { RELAY_DEMO_REFUSE_TRANSPORTS: 'websocket,sse' });
-  await scenario('WebSocket and SSE refused: the same page falls back to long-polling', async () => {
+  await results.run('WebSocket and SSE refused: the same page falls back to long-polling', async () => {
     const page = await openDemo(browser, port, 'carol', 'long-poll');
     await expectNotification(page, port, 'carol', 'over long-poll');
   });
@@ -122,10 +73,9 @@ try {
   const pagePort = await freePort();
   const pageOrigin = `http://localhost:${pagePort}`;
   relay = await startRelay(port, { RELAY_AUTH_ALLOWED_ORIGINS: pageOrigin });
-  await scenario('A page on another allowed origin imports /client/relay.js and its versioned copy, and receives over them', async () => {
+  await results.run('A page on another allowed origin imports /client/relay.js and its versioned copy, and receives over them', async () => {
     const relayOrigin = `http://127.0.0.1:${port}`;
-    const login = await fetch(`${relayOrigin}/demo/login?user=erin`, { redirect: 'manual' });
-    const token = /relay_token=([^;]+)/.exec(login.headers.get('set-cookie'))[1];
+    const token = await devToken(port, 'erin');
     const pages = createHttpServer((request, response) => {
       response.writeHead(200, { 'Content-Type': 'text/html' });
       response.end(`<!doctype html><p id="state">loading</p><ol id="notifications"></ol><script type="module">
@@ -160,7 +110,7 @@ try {
   await stopRelay(relay);
   relay = null;
 
-  await scenario('Redis engine: the page\'s replica restarts, another replica publishes meanwhile, nothing is missed', async () => {
+  await results.run('Redis engine: the page\'s replica restarts, another replica publishes meanwhile, nothing is missed', async () => {
     const redisPort = await freePort();
     const redis = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
       { stdio: 'ignore' });
@@ -191,5 +141,4 @@ try {
   await browser.close();
   if (relay && relay.exitCode === null) await stopRelay(relay);
 }
-console.log(scenarios.join('\n'));
-process.exit(scenarios.every((line) => line.startsWith('ok')) ? 0 : 1);
+process.exit(results.report() ? 0 : 1);

@@ -12,11 +12,12 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The browser client (clients/js): its unit tests on node's test runner, and the demo page end to end
- * in headless Chromium (Debian's, driven by playwright-core) against the packaged jar: WebSocket with
- * cookie auth, SSE and long-polling fallbacks, a page on another origin importing /client/relay.js,
- * restarts on the memory and Redis engines. Needs node,
- * chromium, redis-server and {@code npm ci} in clients/js ({@code ./test.sh} installs them).
+ * The browser client (clients/js): its unit tests on node's test runner, the demo page end to end in
+ * headless Chromium (Debian's, driven by playwright-core) against the packaged jar (WebSocket with
+ * cookie auth, SSE and long-polling fallbacks, restarts on the memory and Redis engines), and a page on
+ * another origin than the relay reaching it through a proxy the test controls (fallbacks across
+ * origins, one connection whatever the order of calls). Needs node, chromium, redis-server and
+ * {@code npm ci} in clients/js ({@code ./test.sh} installs them).
  */
 class BrowserClientIT {
 
@@ -36,6 +37,15 @@ class BrowserClientIT {
         Run run = run(List.of("node", "clients/js/e2e/demo.mjs", SCREENSHOT.toString()), 300);
         assertEquals(0, run.exitCode(), run.output());
         assertTrue(Files.size(SCREENSHOT) > 0, "the screenshot is kept as a test artifact");
+    }
+
+    @Test
+    void aPageOnAnotherOriginFallsBackThroughAProxyAndHoldsOneConnection() throws Exception {
+        assertTrue(Files.isDirectory(Path.of("clients/js/node_modules/playwright-core")),
+                "run npm ci in clients/js first (./test.sh does)");
+        Run run = run(List.of("node", "clients/js/e2e/cross-origin.mjs"), 300);
+        assertEquals(0, run.exitCode(), run.output());
+        assertTrue(run.output().contains("ok subscribe then connect"), run.output());
     }
 
     private record Run(int exitCode, String output) {
