@@ -198,7 +198,10 @@ export class RelayClient extends EventTarget {
       return;
     }
     if (code === 4001 || code === 401) {
-      this.refreshToken().then(() => this.scheduleReconnect(0), () => this.scheduleReconnect());
+      this.setState('disconnected', { retryInMs: 0 });
+      this.refreshToken().then(() => 0, () => undefined).then((delay) => {
+        if (this.waiting()) this.scheduleReconnect(delay);
+      });
       return;
     }
     const quick = !run.welcomed || this.env.now() - run.opened < this.options.quickFailureMs;
@@ -207,13 +210,18 @@ export class RelayClient extends EventTarget {
       // proxy without Upgrade, a buffering proxy). A relay that is down is simply retried.
       this.setState('disconnected', { retryInMs: 0 });
       this.reachable().then((up) => {
-        if (this.state !== 'disconnected' || this.run) return; // closed, or reconnected meanwhile
+        if (!this.waiting()) return;
         if (up) this.transportIndex++;
         this.scheduleReconnect(up ? 0 : undefined);
       });
       return;
     }
     this.scheduleReconnect();
+  }
+
+  /** Still disconnected with nothing under way: not closed, nor connected again, while a probe or a token refresh ran. */
+  waiting() {
+    return this.state === 'disconnected' && !this.run && !this.timer;
   }
 
   /** Whether the relay answers its liveness probe (CORS-granted to allowed origins, no credentials needed). */

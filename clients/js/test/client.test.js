@@ -156,6 +156,21 @@ test('4001 gets a new token and reconnects at once', async () => {
   assert.deepEqual(h.socket().protocols, ['relay.v1', 'relay.bearer.fresh-1']);
 });
 
+test('a close while a new token is fetched stays closed', async () => {
+  let release;
+  const h = harness({ getToken: () => new Promise((resolve) => { release = resolve; }) });
+  h.client.subscribe('broadcast', () => {});
+  await h.advance(0);
+  h.socket().receive(welcome([]));
+  await h.advance(5000);
+  h.socket().drop(4001, 'token expired');
+  h.client.close();
+  release('fresh');
+  await h.advance(60000);
+  assert.equal(h.sockets().length, 1);
+  assert.equal(h.client.state, 'closed');
+});
+
 test('4003 and 1008 stop for good', async () => {
   for (const code of [4003, 1008]) {
     const h = harness();
