@@ -23,6 +23,8 @@ public class Cors {
 
     private static final String ALLOWED_HEADERS = "Authorization, Last-Event-ID, Cache-Control";
     private static final String MAX_AGE_SECONDS = "600";
+    /** What a client on another origin needs to read to back off as told and to know why it was refused. */
+    private static final String EXPOSED_HEADERS = "Retry-After, WWW-Authenticate";
 
     private final OriginPolicy origins;
 
@@ -84,6 +86,7 @@ public class Cors {
 
     private static void grant(HttpServerResponse response, String origin) {
         response.putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, origin)
-                .putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_CREDENTIALS, "true");
+                .putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_CREDENTIALS, "true")
+                .putHeader(HttpHeaders.ACCESS_CONTROL_EXPOSE_HEADERS, EXPOSED_HEADERS);
     }
 }

@@ -1,5 +1,6 @@
 package io.relay.transport;
 
+import java.time.Duration;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,8 +22,12 @@ public final class ServerMessages {
         return JSON.createObjectNode();
     }
 
-    public static String welcome(String user, List<SubscriptionStart> starts) {
-        ObjectNode message = object().put("type", "welcome").put("user", user);
+    /**
+     * @param heartbeat the longest the connection stays quiet while healthy (SSE's comment interval,
+     *        the WebSocket ping interval): a client hearing nothing for twice as long may take it as dead
+     */
+    public static String welcome(String user, List<SubscriptionStart> starts, Duration heartbeat) {
+        ObjectNode message = object().put("type", "welcome").put("user", user).put("heartbeat", heartbeat.toMillis());
         ArrayNode channels = message.putArray("channels");
         starts.forEach(start -> position(channels.addObject(), start));
         return message.toString();

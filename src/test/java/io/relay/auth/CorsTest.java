@@ -58,6 +58,13 @@ class CorsTest {
     }
 
     @Test
+    void exposesRetryAfterAndWwwAuthenticateSoAPageCanBackOffAndRefreshItsToken() {
+        given().header("Origin", ALLOWED).get("/api/v1/notifications").then().statusCode(401)
+                .header("Access-Control-Expose-Headers", containsString("Retry-After"))
+                .header("Access-Control-Expose-Headers", containsString("WWW-Authenticate"));
+    }
+
+    @Test
     void refusesACookieSentByAForeignOriginsPage() {
         given().header("Origin", FOREIGN).cookie("relay_token", TestTokens.valid(unique("cors-")))
                 .get("/api/v1/notifications").then().statusCode(403).contentType("application/problem+json")

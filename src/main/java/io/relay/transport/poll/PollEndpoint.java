@@ -63,7 +63,10 @@ public class PollEndpoint {
             SubscriberHandshake.refuse(context, Problem.INVALID_REQUEST, invalid.getMessage());
             return;
         }
-        SubscriberHandshake.Accepted accepted = handshake.accept(context, false, null);
+        // the cursor may come in Last-Event-ID, as on SSE: a browser then polls one constant URL, whose
+        // CORS preflight it caches, instead of paying a preflight for every answer's new cursor
+        SubscriberHandshake.Accepted accepted = handshake.accept(context, false,
+                context.request().getHeader("Last-Event-ID"));
         if (accepted != null) {
             new PollExchange(context, service, metrics, accepted, limit, timeout, maxPending).start();
         }

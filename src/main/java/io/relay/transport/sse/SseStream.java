@@ -90,7 +90,7 @@ final class SseStream implements Outbound {
                 .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
                 .putHeader("X-Accel-Buffering", "no");
         write(Buffer.buffer("event: welcome\nid: " + cursor.encode() + "\ndata: "
-                + ServerMessages.welcome(session.subscriber().userId(), starts) + "\n\n"));
+                + ServerMessages.welcome(session.subscriber().userId(), starts, heartbeat) + "\n\n"));
     }
 
     private void live(List<SubscriptionStart> starts) {

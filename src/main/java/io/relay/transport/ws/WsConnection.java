@@ -91,7 +91,7 @@ final class WsConnection implements Outbound {
         socket.exceptionHandler(this::onException);
         socket.closeHandler(v -> onClosed());
         keepAliveTimer = vertx.setPeriodic(settings.pingInterval().toMillis(), id -> keepAlive());
-        service.subscribe(session, requests, starts -> send(ServerMessages.welcome(subscriber.userId(), starts)))
+        service.subscribe(session, requests, starts -> send(ServerMessages.welcome(subscriber.userId(), starts, settings.pingInterval())))
                 .subscribe().with(starts -> socket.resume(), failure -> {
                     LOG.warnf("could not start a WebSocket session: %s", failure.toString());
                     close(CloseCode.SHUTTING_DOWN);

@@ -81,6 +81,20 @@ class PollTest {
         assertEquals(second.getString("cursor"), third.getString("cursor"), "nothing new: the same position");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = { PATH, "/api/v1/notifications/long-poll" })
+    void resumesFromACursorInLastEventIdAsFromTheParameter(String path) {
+        String user = unique("poll-");
+        Publisher publisher = new Publisher(base);
+        String cursor = poll(TestTokens.valid(user), Map.of()).getString("cursor");
+        publisher.publish("user:" + user, new JsonObject().put("n", 1));
+        publisher.publish("user:" + user, new JsonObject().put("n", 2));
+        JsonPath fromHeader = as(TestTokens.valid(user)).header("Last-Event-ID", cursor).queryParam("timeout", 1)
+                .get(path).then().statusCode(200).extract().jsonPath();
+        assertEquals(List.of(1, 2), fromHeader.getList("notifications.offset"));
+        assertEquals(poll(TestTokens.valid(user), Map.of("cursor", cursor)).getString("cursor"), fromHeader.getString("cursor"));
+    }
+
     @Test
     void pagesWithLimitAndMoreWithoutGapOrDuplicate() {
         String user = unique("page-");

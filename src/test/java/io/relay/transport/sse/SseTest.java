@@ -51,6 +51,7 @@ class SseTest {
             assertEquals("text/event-stream", stream.response().headers().firstValue("Content-Type").orElseThrow());
             SseTestClient.Event welcome = stream.next("welcome");
             assertEquals(user, welcome.json().getString("user"));
+            assertEquals(1000, welcome.json().getLong("heartbeat"), "the test profile's relay.sse.heartbeat, in ms");
             assertEquals("user:" + user, welcome.json().getJsonArray("channels").getJsonObject(0).getString("channel"));
             assertNotNull(welcome.id());
 

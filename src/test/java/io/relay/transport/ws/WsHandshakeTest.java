@@ -27,6 +27,7 @@ class WsHandshakeTest {
             JsonObject welcome = client.next("welcome");
             assertEquals("alice", welcome.getString("user"));
             assertEquals("user:alice", welcome.getJsonArray("channels").getJsonObject(0).getString("channel"));
+            assertEquals(3000, welcome.getLong("heartbeat"), "the test profile's relay.ws.ping-interval, in ms");
         }
     }
 
