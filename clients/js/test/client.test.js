@@ -19,9 +19,12 @@ class FakeSocket {
   drop(code, reason = '') { this.readyState = 3; this.onclose({ code, reason }); }
 }
 
-/** The default fetch: the liveness probe answers, nothing else is expected. */
+/** Whether `url` is the poll the client asks the relay with when a transport failed fast. */
+const isDiagnosis = (url) => url.includes('/api/v1/notifications?') && url.includes('limit=1');
+
+/** The default fetch: the relay answers the client's diagnosis poll (it would accept it), nothing else is expected. */
 const probeOnly = async (url) => {
-  if (url.includes('/q/health/live')) return { ok: true, status: 200 };
+  if (isDiagnosis(url)) return json(200, { notifications: [], cursor: 'djEKMjAzMDQwNjA', recovered: true, more: false });
   throw new Error('unexpected fetch ' + url);
 };
 
@@ -143,7 +146,7 @@ test('reconnects after a drop with backoff and resumes from the last offset', as
   assert.equal(url.searchParams.get('cursor'), encodeCursor({ broadcast: { epoch: 'E', offset: 5 } }));
 });
 
-test('4001 gets a new token and reconnects at once', async () => {
+test('4001 gets a new token and reconnects after a backoff', async () => {
   let calls = 0;
   const h = harness({ getToken: async () => `fresh-${++calls}` });
   h.client.subscribe('broadcast', () => {});
@@ -152,7 +155,10 @@ test('4001 gets a new token and reconnects at once', async () => {
   await h.advance(5000);
   h.socket().drop(4001, 'token expired');
   await h.advance(0);
+  assert.equal(calls, 0, 'not before the backoff');
+  await h.advance(500);
   assert.equal(calls, 1);
+  assert.equal(h.sockets().length, 2);
   assert.deepEqual(h.socket().protocols, ['relay.v1', 'relay.bearer.fresh-1']);
 });
 
@@ -164,6 +170,7 @@ test('a close while a new token is fetched stays closed', async () => {
   h.socket().receive(welcome([]));
   await h.advance(5000);
   h.socket().drop(4001, 'token expired');
+  await h.advance(500);
   h.client.close();
   release('fresh');
   await h.advance(60000);
@@ -424,7 +431,7 @@ test('a WebSocket that dies at once falls back to SSE when the relay answers, an
   const h = harness({
     upgradeAfterMs: 60000,
     respond: async (url, init) => {
-      if (url.includes('/q/health/live')) return { ok: true, status: 200 };
+      if (isDiagnosis(url)) return json(200, {});
       const s = stream(init.signal);
       streams.push({ url, ...s });
       return s.response;
@@ -450,7 +457,7 @@ test('a WebSocket upgraded but never welcomed falls back to SSE after quickFailu
   const streams = [];
   const h = harness({
     respond: async (url, init) => {
-      if (url.includes('/q/health/live')) return { ok: true, status: 200 };
+      if (isDiagnosis(url)) return json(200, {});
       streams.push(url);
       return stream(init.signal).response;
     },
@@ -471,7 +478,7 @@ test('an SSE stream that is buffered (no welcome) falls back to long-polling', a
     transports: ['sse', 'long-poll'],
     respond: async (url, init) => {
       fetched.push(url);
-      if (url.includes('/q/health/live')) return { ok: true, status: 200 };
+      if (isDiagnosis(url)) return json(200, {});
       if (url.includes('/stream')) return stream(init.signal).response; // headers, then nothing
       return pending(init.signal);
     },
@@ -516,4 +523,351 @@ test('recovered:false restarts the count in the new epoch', async () => {
   h.socket().receive(notification('broadcast', 'NEW', 1));
   h.socket().receive(notification('broadcast', 'NEW', 2));
   assert.deepEqual(got, [1, 2]);
+});
+
+// --- refusals, tokens and backoff -------------------------------------------------------------
+
+/** A fetch answering the diagnosis poll with `status` (and a problem), streams and polls as `rest` says. */
+function diagnosedAs(status, problem = {}, headers = {}) {
+  return async (url) => {
+    if (isDiagnosis(url)) {
+      return { ok: status < 300, status, statusText: String(status), headers: new Headers(headers), json: async () => problem };
+    }
+    throw new Error('unexpected fetch ' + url);
+  };
+}
+
+test('a getToken-only client gets its token before the first connection', async () => {
+  let calls = 0;
+  const h = harness({ token: undefined, getToken: async () => `first-${++calls}` });
+  h.client.subscribe('broadcast', () => {});
+  await h.advance(0);
+  assert.equal(calls, 1);
+  assert.equal(h.sockets().length, 1);
+  assert.deepEqual(h.socket().protocols, ['relay.v1', 'relay.bearer.first-1']);
+});
+
+test('a WebSocket refused for its token (seen as 1006) is diagnosed as 401: a new token, then a backoff', async () => {
+  let calls = 0;
+  let diagnosis;
+  const h = harness({
+    getToken: async () => `fresh-${++calls}`,
+    respond: async (url, init) => {
+      diagnosis = init.headers;
+      return diagnosedAs(401, { status: 401, detail: 'token expired' })(url);
+    },
+  });
+  h.client.subscribe('broadcast', () => {});
+  await h.advance(0);
+  h.socket().drop(1006);
+  await h.advance(0);
+  assert.equal(diagnosis.Authorization, 'Bearer t1', 'the relay is asked with the same credentials');
+  assert.equal(h.client.transport, 'websocket', 'a refused token is no reason to fall back');
+  await h.advance(500);
+  assert.equal(calls, 1);
+  assert.deepEqual(h.socket().protocols, ['relay.v1', 'relay.bearer.fresh-1']);
+});
+
+test('a WebSocket refused with 403 stops with an error event, and nothing reconnects', async () => {
+  const h = harness({ respond: diagnosedAs(403, { status: 403, detail: 'this origin is not allowed' }) });
+  const errors = [];
+  h.client.addEventListener('error', (e) => errors.push(e.detail));
+  h.client.subscribe('broadcast', () => {});
+  await h.advance(0);
+  h.socket().drop(1006);
+  await h.advance(60000);
+  assert.equal(h.client.state, 'stopped');
+  assert.equal(h.sockets().length, 1);
+  assert.deepEqual(errors, [{ type: 'error', code: 403, message: 'this origin is not allowed' }]);
+});
+
+test('a WebSocket refused for one channel drops that channel and reconnects without it', async () => {
+  const h = harness({ respond: diagnosedAs(403, { status: 403, channel: 'secret' }) });
+  const errors = [];
+  h.client.subscribe('broadcast', () => {});
+  h.client.subscribe('secret', () => {}, { onError: (e) => errors.push(e.channel) });
+  await h.advance(0);
+  h.socket().drop(1006);
+  await h.advance(0);
+  await h.advance(500);
+  assert.deepEqual(errors, ['secret']);
+  assert.equal(h.sockets().length, 2);
+  assert.match(h.socket().url, /channel=broadcast$/);
+});
+
+test('a relay answering 401 to everything is asked at a bounded rate, and a failing getToken stops the client', async () => {
+  let tokens = 0;
+  let polls = 0;
+  const h = harness({
+    transports: ['sse'],
+    getToken: async () => {
+      if (++tokens > 4) throw new Error('token endpoint down');
+      return `t${tokens}`;
+    },
+    respond: async () => {
+      polls++;
+      return json(401, { status: 401 });
+    },
+  });
+  const errors = [];
+  h.client.addEventListener('error', (e) => errors.push(e.detail.code));
+  h.client.subscribe('broadcast', () => {});
+  for (let ms = 0; ms < 30000; ms += 100) await h.advance(100);
+  assert.ok(polls <= 8, `${polls} requests in 30 s`);
+  assert.ok(tokens <= 8, `${tokens} token requests in 30 s`);
+  for (let ms = 0; ms < 120000; ms += 1000) await h.advance(1000);
+  assert.equal(h.client.state, 'stopped');
+  assert.deepEqual(errors, ['token']);
+});
+
+test('Retry-After of a 503 is waited for, even past the backoff', async () => {
+  const requests = [];
+  const h = harness({
+    transports: ['sse'],
+    respond: async (url, init) => {
+      requests.push(url);
+      if (requests.length === 1) return { ...json(503, { status: 503 }), headers: new Headers({ 'Retry-After': '7' }) };
+      return stream(init.signal).response;
+    },
+  });
+  h.client.subscribe('broadcast', () => {});
+  await h.advance(0);
+  assert.equal(h.client.state, 'disconnected');
+  await h.advance(6999);
+  assert.equal(requests.length, 1);
+  await h.advance(1);
+  assert.equal(requests.length, 2);
+});
+
+test('a relay that accepts then closes at once is reconnected with a growing backoff', async () => {
+  const h = harness({ healthyAfterMs: 10000 });
+  h.client.subscribe('broadcast', () => {});
+  await h.advance(0);
+  const waits = [];
+  h.client.addEventListener('state', (e) => { if (e.detail.retryInMs) waits.push(e.detail.retryInMs); });
+  for (let i = 0; i < 4; i++) {
+    h.socket().receive(welcome([{ channel: 'broadcast', epoch: 'E', offset: 0, recovered: true }]));
+    await h.advance(5000); // up, but not for healthyAfterMs
+    h.socket().drop(4002, 'slow consumer');
+    await h.advance(0);
+    await h.advance(waits.at(-1));
+  }
+  assert.deepEqual(waits, [500, 1000, 2000, 4000]);
+  assert.equal(h.sockets().length, 5);
+});
+
+// --- liveness -------------------------------------------------------------------------------
+
+test('a silent WebSocket is pinged after one heartbeat and replaced after two, resuming from the cursor', async () => {
+  const h = harness();
+  h.client.subscribe('broadcast', () => {});
+  await h.advance(0);
+  h.socket().receive({ ...welcome([{ channel: 'broadcast', epoch: 'E', offset: 3, recovered: true }]), heartbeat: 1000 });
+  await h.advance(1000);
+  assert.deepEqual(h.socket().sent, [{ op: 'ping' }]);
+  h.socket().receive({ type: 'pong' });
+  await h.advance(1500);
+  assert.equal(h.sockets().length, 1, 'a pong keeps it');
+  await h.advance(2000); // silent since the pong: half-open
+  assert.equal(h.sockets()[0].readyState, 3);
+  await h.advance(500);
+  assert.equal(h.sockets().length, 2);
+  assert.match(h.socket().url, new RegExp('cursor=' + encodeCursor({ broadcast: { epoch: 'E', offset: 3 } })));
+});
+
+test('an SSE stream is kept by its heartbeat comments and replaced after two silent heartbeats', async () => {
+  const streams = [];
+  const h = harness({
+    transports: ['sse'],
+    respond: async (url, init) => {
+      const s = stream(init.signal);
+      streams.push({ ...s, signal: init.signal });
+      return s.response;
+    },
+  });
+  h.client.subscribe('broadcast', () => {});
+  await h.advance(0);
+  streams[0].write(sse('welcome', { ...welcome([]), heartbeat: 1000 }));
+  await h.advance(0);
+  for (let i = 0; i < 5; i++) {
+    await h.advance(1000);
+    streams[0].write(':\n\n');
+    await h.advance(0); // read now, not when the clock jumps next
+  }
+  assert.equal(streams.length, 1);
+  await h.advance(2000);
+  assert.ok(streams[0].signal.aborted);
+  await h.advance(500);
+  assert.equal(streams.length, 2);
+});
+
+test('a long-poll unanswered past its timeout is replaced', async () => {
+  const polls = [];
+  const h = harness({
+    transports: ['long-poll'],
+    longPollTimeoutSeconds: 25,
+    respond: async (url, init) => {
+      polls.push({ url, signal: init.signal });
+      if (url.includes('/long-poll')) return pending(init.signal);
+      return json(200, { notifications: [], cursor: encodeCursor({ broadcast: { epoch: 'E', offset: 0 } }), recovered: true, more: false });
+    },
+  });
+  h.client.subscribe('broadcast', () => {});
+  await h.advance(0);
+  assert.equal(polls.length, 2);
+  await h.advance(27999);
+  assert.equal(polls.length, 2);
+  await h.advance(1);
+  assert.ok(polls[1].signal.aborted);
+  await h.advance(500);
+  assert.equal(polls.length, 4, 'a new poll, then its long-poll');
+});
+
+test('the network coming back reconnects at once instead of waiting out the backoff', async () => {
+  const window = new EventTarget();
+  const h = harness({ window, respond: async () => { throw new Error('offline'); } });
+  h.client.subscribe('broadcast', () => {});
+  for (let ms = 0; ms < 60000; ms += 1000) await h.advance(1000); // offline: each try fails, the backoff grows
+  assert.equal(h.client.state, 'disconnected');
+  const sockets = h.sockets().length;
+  window.dispatchEvent(new Event('online'));
+  assert.equal(h.sockets().length, sockets + 1);
+});
+
+test('a tab visible again after a long hidden time checks its WebSocket and replaces a dead one', async () => {
+  const document = Object.assign(new EventTarget(), { visibilityState: 'visible' });
+  const h = harness({ document });
+  h.client.subscribe('broadcast', () => {});
+  await h.advance(0);
+  h.socket().receive({ ...welcome([{ channel: 'broadcast', epoch: 'E', offset: 0, recovered: true }]), heartbeat: 600000 });
+  document.visibilityState = 'hidden';
+  document.dispatchEvent(new Event('visibilitychange'));
+  await h.advance(60000);
+  document.visibilityState = 'visible';
+  document.dispatchEvent(new Event('visibilitychange'));
+  assert.deepEqual(h.socket().sent, [{ op: 'ping' }]);
+  await h.advance(3000);
+  assert.equal(h.sockets()[0].readyState, 3, 'no pong: dead');
+  await h.advance(500);
+  assert.equal(h.sockets().length, 2);
+});
+
+// --- handlers, gaps, long-poll cost, close --------------------------------------------------------
+
+test('a throwing handler gets an error event; other handlers, later notifications and the stream go on', async () => {
+  const streams = [];
+  const h = harness({
+    transports: ['sse'],
+    respond: async (url, init) => {
+      const s = stream(init.signal);
+      streams.push(s);
+      return s.response;
+    },
+  });
+  const got = [];
+  const errors = [];
+  h.client.addEventListener('error', (e) => errors.push(e.detail.code + ' ' + e.detail.channel));
+  h.client.subscribe('broadcast', () => { throw new Error('broken view'); });
+  h.client.subscribe('broadcast', (n) => got.push(n.offset));
+  await h.advance(0);
+  streams[0].write(sse('welcome', welcome([{ channel: 'broadcast', epoch: 'E', offset: 0, recovered: true }]))
+    + sse('notification', notification('broadcast', 'E', 1)) + sse('notification', notification('broadcast', 'E', 2)));
+  await h.advance(5000);
+  assert.deepEqual(got, [1, 2]);
+  assert.deepEqual(errors, ['handler broadcast', 'handler broadcast']);
+  assert.equal(streams.length, 1);
+  assert.equal(h.client.state, 'connected');
+});
+
+test('a long-poll client with a token polls one constant URL, the cursor in Last-Event-ID', async () => {
+  const requests = [];
+  let offset = 0;
+  const h = harness({
+    transports: ['long-poll'],
+    respond: async (url, init) => {
+      requests.push({ url, cursor: init.headers['Last-Event-ID'] });
+      if (requests.length > 4) return pending(init.signal);
+      offset++;
+      return json(200, { notifications: [notification('broadcast', 'E', offset)],
+        cursor: encodeCursor({ broadcast: { epoch: 'E', offset } }), recovered: true, more: false });
+    },
+  });
+  h.client.subscribe('broadcast', () => {});
+  await h.advance(0);
+  const longPolls = requests.slice(1);
+  assert.equal(new Set(longPolls.map((r) => r.url)).size, 1, longPolls.map((r) => r.url).join('\n'));
+  assert.doesNotMatch(longPolls[0].url, /cursor=/);
+  assert.deepEqual(longPolls.map((r) => r.cursor).slice(0, 3),
+    [1, 2, 3].map((o) => encodeCursor({ broadcast: { epoch: 'E', offset: o } })));
+});
+
+test('a later long-poll answer that moved past what it delivered reports a gap', async () => {
+  const answers = [
+    { notifications: [], cursor: encodeCursor({ broadcast: { epoch: 'E', offset: 2 } }), recovered: true, more: false },
+    { notifications: [notification('broadcast', 'E', 9)], cursor: encodeCursor({ broadcast: { epoch: 'E', offset: 9 } }), recovered: false, more: false },
+    { notifications: [], cursor: encodeCursor({ broadcast: { epoch: 'F', offset: 4 } }), recovered: false, more: false },
+  ];
+  const h = harness({
+    transports: ['long-poll'],
+    respond: async (url, init) => (answers.length ? json(200, answers.shift()) : pending(init.signal)),
+  });
+  const gaps = [];
+  h.client.addEventListener('gap', (e) => gaps.push(e.detail));
+  h.client.subscribe('broadcast', () => {});
+  await h.advance(0);
+  assert.deepEqual(gaps, [
+    { channel: 'broadcast', from: { epoch: 'E', offset: 2 }, to: { epoch: 'E', offset: 8 } },
+    { channel: 'broadcast', from: { epoch: 'E', offset: 9 }, to: { epoch: 'F', offset: 4 } },
+  ]);
+});
+
+test('a resume with recovered:false reports a gap from the old position', async () => {
+  const h = harness();
+  const gaps = [];
+  h.client.addEventListener('gap', (e) => gaps.push(e.detail));
+  h.client.subscribe('broadcast', () => {});
+  await h.advance(0);
+  h.client.positions.broadcast = { epoch: 'OLD', offset: 40 };
+  h.socket().receive(welcome([{ channel: 'broadcast', epoch: 'NEW', offset: 2, recovered: false }]));
+  h.socket().receive(notification('broadcast', 'NEW', 1));
+  assert.deepEqual(gaps, [{ channel: 'broadcast', from: { epoch: 'OLD', offset: 40 }, to: { epoch: 'NEW', offset: 2 } }]);
+});
+
+test('close() from a handler delivers nothing more, not even the rest of the chunk', async () => {
+  const streams = [];
+  const h = harness({
+    transports: ['sse'],
+    respond: async (url, init) => {
+      const s = stream(init.signal);
+      streams.push(s);
+      return s.response;
+    },
+  });
+  const got = [];
+  h.client.subscribe('broadcast', (n) => {
+    got.push(n.offset);
+    h.client.close();
+  });
+  await h.advance(0);
+  streams[0].write(sse('welcome', welcome([{ channel: 'broadcast', epoch: 'E', offset: 0, recovered: true }]))
+    + sse('notification', notification('broadcast', 'E', 1)) + sse('notification', notification('broadcast', 'E', 2)));
+  await h.advance(60000);
+  assert.deepEqual(got, [1]);
+  assert.equal(streams.length, 1);
+  assert.equal(h.client.state, 'closed');
+});
+
+test('the cursor never outgrows what the relay accepts; the channels left out are reported', async () => {
+  const h = harness();
+  const gaps = [];
+  h.client.addEventListener('gap', (e) => gaps.push(e.detail.channel));
+  const channels = Array.from({ length: 60 }, (_, i) => `team:${'x'.repeat(40)}-${i}`);
+  for (const channel of channels) {
+    h.client.subscribe(channel, () => {});
+    h.client.positions[channel] = { epoch: 'M-PCVZNU', offset: 123456 };
+  }
+  await h.advance(0);
+  const cursor = new URL(h.socket().url.replace(/^ws/, 'http')).searchParams.get('cursor');
+  assert.ok(cursor.length <= 4096, `${cursor.length}`);
+  assert.ok(gaps.length > 0 && gaps.length < 60);
 });

@@ -13,9 +13,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * CORS with credentials for the subscriber's HTTP endpoints (polling, long-polling, SSE) and the
- * liveness probe: a page on an origin in {@code relay.auth.allowed-origins} may read them with its
- * cookie or a bearer header. Preflights from other origins are refused (403, no grant); their simple
+ * CORS with credentials for the subscriber's HTTP endpoints (polling, long-polling, SSE): a page on
+ * an origin in {@code relay.auth.allowed-origins} may read them with its cookie or a bearer header. Preflights from other origins are refused (403, no grant); their simple
  * requests get no CORS headers, so the browser keeps the answer from the page.
  */
 @Singleton
@@ -39,17 +38,6 @@ public class Cors {
     public void route(Router router, String path, Handler<RoutingContext> handler) {
         router.route(HttpMethod.OPTIONS, path).order(-10).handler(this::handle);
         router.route(HttpMethod.GET, path).order(-10).handler(this::handle).handler(handler);
-    }
-
-    /**
-     * Grants {@code GET path} to allowed origins in front of the route that serves it. The browser
-     * client reads {@code /q/health/live} when a transport fails, to tell "the relay answers but this
-     * transport cannot be used here" (fall back) from "the relay is down" (retry); a page on another
-     * origin can only read the answer with a grant.
-     */
-    public void grant(Router router, String path) {
-        router.route(HttpMethod.OPTIONS, path).order(-10).handler(this::handle);
-        router.route(HttpMethod.GET, path).order(-10).handler(this::handle);
     }
 
     /** Answers preflights, adds the grant to other requests and passes them on. */

@@ -92,23 +92,6 @@ class CorsTest {
     }
 
     @Test
-    void grantsTheLivenessProbeToAnAllowedOriginWithAndWithoutCredentials() {
-        given().header("Origin", ALLOWED).get("/q/health/live").then().statusCode(200)
-                .header("Access-Control-Allow-Origin", ALLOWED)
-                .header("Access-Control-Allow-Credentials", "true")
-                .body("status", equalTo("UP"));
-        given().header("Origin", ALLOWED).cookie("relay_token", TestTokens.valid(unique("cors-")))
-                .get("/q/health/live").then().statusCode(200)
-                .header("Access-Control-Allow-Origin", ALLOWED);
-    }
-
-    @Test
-    void givesAForeignOriginNoGrantOnTheLivenessProbe() {
-        given().header("Origin", FOREIGN).get("/q/health/live").then().statusCode(200)
-                .header("Access-Control-Allow-Origin", nullValue());
-    }
-
-    @Test
     void leavesThePublishEndpointToPublishers() {
         given().header("Origin", ALLOWED).header("Access-Control-Request-Method", "POST")
                 .options("/api/v1/notifications").then()
