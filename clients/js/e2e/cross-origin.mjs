@@ -6,6 +6,7 @@
 // Exits 0 when every scenario passed.
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
+import { SignJWT } from 'jose';
 import { chromium } from 'playwright-core';
 import { ControlledProxy } from './proxy.mjs';
 import { devToken, freePort, publish, scenarios, startRelay, stopRelay } from './relay-process.mjs';
@@ -13,6 +14,8 @@ import { devToken, freePort, publish, scenarios, startRelay, stopRelay } from '.
 const timeout = 20000;
 const upgradeAfterMs = 6000;
 const quickFailureMs = 2000;
+const heartbeatMs = 2000; // the relay's WebSocket ping interval and SSE heartbeat in this test
+const devSecret = new TextEncoder().encode('dev-only-hmac-secret-not-for-production-0123456789');
 
 /** Waits until `condition()` holds, checking every 50 ms; throws `what` after `ms`. */
 async function until(what, condition, ms = timeout) {
@@ -55,21 +58,42 @@ const env = {
   RELAY_ENGINE: 'redis',
   QUARKUS_REDIS_HOSTS: `redis://127.0.0.1:${redisPort}`,
   RELAY_AUTH_ALLOWED_ORIGINS: pageOrigin,
+  RELAY_WS_PING_INTERVAL: `${heartbeatMs / 1000}s`,
+  RELAY_SSE_HEARTBEAT: `${heartbeatMs / 1000}s`,
 };
 
-// the page: loads relay.js from the relay's origin and records what each client it makes sees
-const pages = createServer((request, response) => {
+// the page: loads relay.js from the relay's origin and records what each client it makes sees; its
+// backend's /token?user=&ttl= signs dev tokens (what an app's token endpoint does)
+const pages = createServer(async (request, response) => {
+  const url = new URL(request.url, pageOrigin);
+  if (url.pathname === '/token') {
+    const token = await new SignJWT({ channels: ['team:*'] }).setProtectedHeader({ alg: 'HS256' })
+      .setSubject(url.searchParams.get('user')).setIssuedAt()
+      .setExpirationTime(Math.floor(Date.now() / 1000) + Number(url.searchParams.get('ttl'))).sign(devSecret);
+    response.writeHead(200, { 'Content-Type': 'text/plain', 'Cache-Control': 'no-store' });
+    response.end(token);
+    return;
+  }
   response.writeHead(200, { 'Content-Type': 'text/html' });
   response.end(`<!doctype html><title>loading</title><script type="module">
     const { RelayClient } = await import('${relayOrigin}/client/relay.js');
     window.clients = {};
-    window.make = (name, token) => {
-      const client = new RelayClient('${relayOrigin}', { token, upgradeAfterMs: ${upgradeAfterMs},
-        quickFailureMs: ${quickFailureMs}, backoffMaxMs: 2000 });
-      const seen = { state: 'idle', transport: null, received: [], errors: [], subscribed: [] };
+    // token: a fixed token, or {user, ttl}: getToken from the page's backend; options: more client options
+    window.make = (name, token, options = {}) => {
+      const seen = { state: 'idle', transport: null, received: [], errors: [], subscribed: [], tokens: 0, gaps: [] };
+      const getToken = typeof token === 'object'
+        ? async () => { seen.tokens++; return (await fetch('/token?user=' + token.user + '&ttl=' + token.ttl)).text(); }
+        : undefined;
+      const client = new RelayClient('${relayOrigin}', { token: getToken ? undefined : token, getToken,
+        upgradeAfterMs: ${upgradeAfterMs}, quickFailureMs: ${quickFailureMs}, backoffMaxMs: 2000, healthyAfterMs: 2000,
+        ...options });
       client.addEventListener('state', (e) => { seen.state = e.detail.state; seen.transport = e.detail.transport;
         if (window.DEBUG) console.log(name, JSON.stringify(e.detail)); });
-      client.addEventListener('error', (e) => { if (window.DEBUG) console.log(name, 'error', JSON.stringify(e.detail)); });
+      client.addEventListener('error', (e) => {
+        seen.errors.push({ code: e.detail.code, channel: e.detail.channel });
+        if (window.DEBUG) console.log(name, 'error', JSON.stringify(e.detail));
+      });
+      client.addEventListener('gap', (e) => seen.gaps.push(e.detail));
       client.addEventListener('subscribed', (e) => seen.subscribed.push(e.detail.channel));
       window.clients[name] = { client, seen,
         record: (n) => seen.received.push({ channel: n.channel, epoch: n.epoch, offset: n.offset, seq: n.data.seq }) };
@@ -106,6 +130,26 @@ try {
     return s.state === 'connected' && s.transport === transport;
   });
 
+  const received = async (name) => (await seen(name)).received.length;
+  /** Stops the feed and checks that `name` got every accepted publish once, in order, dense in one epoch. */
+  const expectEveryNotification = async (name, feed) => {
+    await feed.stop();
+    const published = feed.accepted.join();
+    await until('every published notification', async () => (await received(name)) >= feed.accepted.length)
+      .catch(async (e) => {
+        throw new Error(`${e.message}: published ${published}\nreceived ${(await seen(name)).received.map((n) => n.seq).join()}`);
+      });
+    const got = (await seen(name)).received;
+    await page.evaluate((n) => window.clients[n].client.close(), name);
+    if (got.map((n) => n.seq).join() !== published) {
+      throw new Error(`published ${published}\nreceived  ${got.map((n) => n.seq).join()}`);
+    }
+    const offsets = got.map((n) => n.offset);
+    if (!offsets.every((offset, i) => offset === offsets[0] + i) || new Set(got.map((n) => n.epoch)).size !== 1) {
+      throw new Error(`offsets not dense in one epoch: ${offsets.join()}`);
+    }
+  };
+
   await results.run('WebSocket refused, then SSE buffered, then both passed again: SSE, long-polling, back to WebSocket; '
     + 'a relay down is retried on WebSocket, not fallen back from; every notification once, in order', async () => {
     const user = 'fallback';
@@ -139,26 +183,13 @@ try {
     await until('reconnect attempts while the relay is down', async () => proxy.counts.upgrades >= 2);
     relay = await startRelay(relayPort, env);
     await connectedOver('fallback', 'websocket');
-    if (proxy.counts.streams + proxy.counts.polls > 0) {
+    // the client's diagnosis polls are expected: it asks why each upgrade failed, and finds no relay
+    if (proxy.counts.streams + proxy.counts.longPolls > 0) {
       throw new Error(`fell back while the relay was down: ${JSON.stringify(proxy.counts)}`);
     }
     await receivedMore((await seen('fallback')).received.length + 3);
 
-    await feed.stop();
-    const published = feed.accepted.join();
-    await until('every published notification', async () => (await seen('fallback')).received.length >= feed.accepted.length)
-      .catch(async (e) => {
-        throw new Error(`${e.message}: published ${published}\nreceived ${(await seen('fallback')).received.map((n) => n.seq).join()}`);
-      });
-    const received = (await seen('fallback')).received;
-    await page.evaluate(() => window.clients.fallback.client.close());
-    if (received.map((n) => n.seq).join() !== published) {
-      throw new Error(`published ${published}\nreceived  ${received.map((n) => n.seq).join()}`);
-    }
-    const offsets = received.map((n) => n.offset);
-    if (!offsets.every((offset, i) => offset === offsets[0] + i) || new Set(received.map((n) => n.epoch)).size !== 1) {
-      throw new Error(`offsets not dense in one epoch: ${offsets.join()}`);
-    }
+    await expectEveryNotification('fallback', feed);
   });
 
   await results.run('WebSocket and SSE both refused: long-polling, with every notification once, in order', async () => {
@@ -224,18 +255,115 @@ try {
     }
     await page.evaluate((name) => {
       const { client, record, seen } = window.clients[name];
-      client.subscribe('ops:secret', record, { onError: (e) => seen.errors.push(e) });
+      client.subscribe('ops:secret', record, { onError: (e) => seen.refused = e });
     }, name);
-    await until('the refusal of ops:secret', async () => (await seen(name)).errors.length > 0);
+    await until('the refusal of ops:secret', async () => (await seen(name)).refused);
     for (const channel of ['team:e', 'team:f', 'team:g', 'team:h']) {
       await publish(relayPort, channel, { seq: channel });
       await until(`a notification on ${channel}`, async () => (await seen(name)).received.some((n) => n.channel === channel));
     }
-    const { errors, state } = await seen(name);
-    if (errors[0].channel !== 'ops:secret' || errors[0].code !== 'forbidden') throw new Error(JSON.stringify(errors));
+    const { refused, state } = await seen(name);
+    if (refused.channel !== 'ops:secret' || refused.code !== 'forbidden') throw new Error(JSON.stringify(refused));
     if (state !== 'connected' || proxy.counts.upgrades !== 1 || proxy.openWebSockets() !== 1) {
       throw new Error(`${state}, ${JSON.stringify(proxy.counts)}, ${proxy.openWebSockets()} open`);
     }
+  });
+  await results.run('a getToken-only client connects, and renews a token that expires on WebSocket and on SSE, '
+    + 'missing nothing', async () => {
+    proxy.set({ websocket: 'pass', sse: 'pass' });
+    const user = 'renewing';
+    await page.evaluate((user) => {
+      const { client, record } = window.clients[window.make('renewing', { user, ttl: 3 })];
+      client.subscribe('user:' + user, record);
+    }, user);
+    await connectedOver('renewing', 'websocket');
+    const feed = publisher(otherPort, `user:${user}`, 100);
+    await until('two renewals on WebSocket', async () => (await seen('renewing')).tokens >= 3);
+    await connectedOver('renewing', 'websocket');
+    proxy.set({ websocket: 'refuse' });
+    await connectedOver('renewing', 'sse');
+    const onSse = (await seen('renewing')).tokens;
+    await until('two renewals on SSE', async () => (await seen('renewing')).tokens >= onSse + 2, 30000);
+    await connectedOver('renewing', 'sse');
+    await expectEveryNotification('renewing', feed);
+    proxy.set({ websocket: 'pass' });
+  });
+
+  await results.run('a WebSocket dead without a close (the proxy stops forwarding) is replaced within two heartbeats, '
+    + 'missing nothing', async () => {
+    const user = 'halfopen';
+    const token = await devToken(otherPort, user);
+    await page.evaluate(([token, user]) => {
+      const { client, record } = window.clients[window.make('halfopen', token)];
+      client.subscribe('user:' + user, record);
+    }, [token, user]);
+    await connectedOver('halfopen', 'websocket');
+    const feed = publisher(otherPort, `user:${user}`, 100);
+    await until('notifications flowing', async () => (await received('halfopen')) >= 5);
+    const accepted = proxy.counts.upgradesAccepted;
+    const frozenAt = Date.now();
+    proxy.freeze();
+    await until('a new WebSocket', async () => proxy.counts.upgradesAccepted > accepted, 4 * heartbeatMs);
+    await connectedOver('halfopen', 'websocket');
+    const recoveredIn = Date.now() - frozenAt;
+    // two silent heartbeats, then a reconnect after the first backoff step (at most 500 ms) and its handshake
+    if (recoveredIn > 2 * heartbeatMs + 1500) throw new Error(`recovered after ${recoveredIn} ms`);
+    await until('notifications flowing again', async () => (await received('halfopen')) >= feed.accepted.length - 2);
+    await expectEveryNotification('halfopen', feed);
+    console.log(`half-open WebSocket replaced ${recoveredIn} ms after the proxy stopped forwarding (heartbeat ${heartbeatMs} ms)`);
+  });
+
+  await results.run('a long-poll client with a bearer token costs one request per answer', async () => {
+    const token = await devToken(otherPort, 'polling');
+    await page.evaluate((token) => {
+      const { client, record } = window.clients[window.make('polling', token, { transports: ['long-poll'] })];
+      client.subscribe('team:polled', record);
+    }, token);
+    await connectedOver('polling', 'long-poll');
+    await until('the first long-poll', async () => proxy.counts.longPolls >= 1);
+    proxy.reset();
+    const answers = 10;
+    for (let seq = 1; seq <= answers; seq++) {
+      await publish(otherPort, 'team:polled', { seq });
+      await until(`notification ${seq}`, async () => (await received('polling')) >= seq);
+    }
+    // the long-poll under way at the reset answered the first; each answer starts the next one
+    await until('the next long-poll waiting', async () => proxy.counts.longPolls >= answers)
+      .catch((e) => { throw new Error(`${e.message}: ${JSON.stringify(proxy.counts)}`); });
+    await page.evaluate(() => window.clients.polling.client.close());
+    const { options, longPolls, polls } = proxy.counts;
+    console.log(`long-poll: ${answers} answers cost ${longPolls + polls} GETs and ${options} OPTIONS`);
+    if (options + polls > 0 || longPolls !== answers) throw new Error(JSON.stringify(proxy.counts));
+  });
+
+  await results.run('a relay behind a proxy that answers 401 to everything is asked at a bounded rate for 30 s', async () => {
+    proxy.set({ all: 401 });
+    proxy.reset();
+    await page.evaluate(() => {
+      // the default backoff (up to 30 s), as a page would have it
+      const { client, record } = window.clients[window.make('refused401', { user: 'refused401', ttl: 60 }, { backoffMaxMs: 30000 })];
+      client.subscribe('team:x', record);
+    });
+    const startedAt = Date.now();
+    await until('30 s of refusals', async () => Date.now() - startedAt >= 30000, 31000);
+    const { requests } = proxy.counts;
+    const { tokens, state } = await seen('refused401');
+    await page.evaluate(() => window.clients.refused401.client.close());
+    console.log(`401 to everything: ${requests} requests and ${tokens} token requests in 30 s (state ${state})`);
+    if (requests > 30 || tokens > 10) throw new Error(`${requests} requests, ${tokens} tokens in 30 s`);
+  });
+
+  await results.run('a 403 not about a channel stops the client with an error event', async () => {
+    proxy.set({ all: 403 });
+    const token = await devToken(otherPort, 'denied');
+    await page.evaluate((token) => {
+      const { client, record } = window.clients[window.make('denied', token)];
+      client.subscribe('team:y', record);
+    }, token);
+    await until('stopped', async () => (await seen('denied')).state === 'stopped');
+    const { errors } = await seen('denied');
+    if (errors.length !== 1 || errors[0].code !== 403) throw new Error(JSON.stringify(errors));
+    proxy.set({ all: 'pass' });
   });
 } finally {
   await browser.close();
