@@ -56,6 +56,21 @@ function pending(signal) {
 const json = (status, body) => ({ ok: status < 300, status, statusText: String(status), json: async () => body });
 const sse = (type, message) => `event: ${type}\ndata: ${JSON.stringify(message)}\n\n`;
 
+/** A harness on SSE alone whose streams the test writes: `streams[i]` = {url, write, signal}. */
+function sseHarness(options = {}) {
+  const streams = [];
+  const h = harness({
+    transports: ['sse'],
+    respond: async (url, init) => {
+      const s = stream(init.signal);
+      streams.push({ url, ...s, signal: init.signal });
+      return s.response;
+    },
+    ...options,
+  });
+  return { h, streams };
+}
+
 function harness(options = {}) {
   FakeSocket.instances = [];
   const timers = [];
@@ -329,15 +344,7 @@ test('unsubscribe is an op on the WebSocket and what still arrives for the chann
 });
 
 test('on SSE a new channel starts the next stream with it, without a reconnect', async () => {
-  const streams = [];
-  const h = harness({
-    transports: ['sse'],
-    respond: async (url, init) => {
-      const s = stream(init.signal);
-      streams.push({ url, ...s, signal: init.signal });
-      return s.response;
-    },
-  });
+  const { h, streams } = sseHarness();
   const got = [];
   h.client.subscribe('a', (n) => got.push(n.channel + n.offset));
   await h.advance(0);
@@ -676,15 +683,7 @@ test('a silent WebSocket is pinged after one heartbeat and replaced after two, r
 });
 
 test('an SSE stream is kept by its heartbeat comments and replaced after two silent heartbeats', async () => {
-  const streams = [];
-  const h = harness({
-    transports: ['sse'],
-    respond: async (url, init) => {
-      const s = stream(init.signal);
-      streams.push({ ...s, signal: init.signal });
-      return s.response;
-    },
-  });
+  const { h, streams } = sseHarness();
   h.client.subscribe('broadcast', () => {});
   await h.advance(0);
   streams[0].write(sse('welcome', { ...welcome([]), heartbeat: 1000 }));
@@ -755,15 +754,7 @@ test('a tab visible again after a long hidden time checks its WebSocket and repl
 // --- handlers, gaps, long-poll cost, close --------------------------------------------------------
 
 test('a throwing handler gets an error event; other handlers, later notifications and the stream go on', async () => {
-  const streams = [];
-  const h = harness({
-    transports: ['sse'],
-    respond: async (url, init) => {
-      const s = stream(init.signal);
-      streams.push(s);
-      return s.response;
-    },
-  });
+  const { h, streams } = sseHarness();
   const got = [];
   const errors = [];
   h.client.addEventListener('error', (e) => errors.push(e.detail.code + ' ' + e.detail.channel));
@@ -834,15 +825,7 @@ test('a resume with recovered:false reports a gap from the old position', async 
 });
 
 test('close() from a handler delivers nothing more, not even the rest of the chunk', async () => {
-  const streams = [];
-  const h = harness({
-    transports: ['sse'],
-    respond: async (url, init) => {
-      const s = stream(init.signal);
-      streams.push(s);
-      return s.response;
-    },
-  });
+  const { h, streams } = sseHarness();
   const got = [];
   h.client.subscribe('broadcast', (n) => {
     got.push(n.offset);
