@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The browser client (clients/js): its unit tests on node's test runner, the demo page end to end in
@@ -19,6 +20,8 @@ import org.junit.jupiter.api.Test;
  * origins, one connection whatever the order of calls). Needs node, chromium, redis-server and
  * {@code npm ci} in clients/js ({@code ./test.sh} installs them).
  */
+// longer than the node runs' own bounds, which stop them and report their output
+@Timeout(value = 330, unit = TimeUnit.SECONDS)
 class BrowserClientIT {
 
     private static final Path SCREENSHOT = Path.of("target/e2e/demo.png");

@@ -107,7 +107,7 @@ public abstract class EngineContractTest {
                 }));
             }
             for (Future<?> future : done) {
-                future.get();
+                future.get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
             }
         } finally {
             pool.shutdownNow();

@@ -28,6 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import io.relay.RelayProcess;
 import io.relay.transport.ws.WsTestClient;
@@ -63,6 +64,7 @@ class FanoutFaultsIT {
     }
 
     @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES) // a minute of faults, then every record's catch-up
     void subscribersComingAndGoingMissNothingWhilePubSubConnectionsAreKilled() throws Exception {
         String prefix = "chaos-" + UUID.randomUUID().toString().substring(0, 6) + ":";
         List<String> channels = List.of(prefix + "0", prefix + "1", prefix + "2");
@@ -96,6 +98,9 @@ class FanoutFaultsIT {
             for (Record record : records) {
                 record.catchUpTo(published);
             }
+            for (Record record : records) {
+                assertEquals(List.of(), record.violations, record.user + " was given every offset once, in order, and never an error");
+            }
         } finally {
             stop.set(true);
             threads.shutdownNow();
@@ -105,11 +110,11 @@ class FanoutFaultsIT {
         long total = published.values().stream().mapToLong(Long::longValue).sum();
         assertTrue(total >= FAULTS.toSeconds() * 20, "published " + total);
         for (Record record : records) {
-            assertEquals(List.of(), record.violations, record.user + " was given every offset once, in order");
             for (String channel : channels) {
                 assertEquals(published.get(channel), record.offset(channel), record.user + " reached the end of " + channel);
             }
-            assertTrue(record.sessions.get() >= 10, record.user + " came and went: " + record.sessions.get());
+            assertTrue(record.sessions.get() >= 10, record.user + " came and went: " + record.sessions.get()
+                    + " (subscribes answered unavailable and retried: " + record.refusedSubscribes.get() + ")");
         }
     }
 
@@ -162,10 +167,12 @@ class FanoutFaultsIT {
             }
             await().atMost(Duration.ofSeconds(10)).until(() -> metric(a, "relay_catch_up_reads_total") > readsBefore);
             double reads = metric(a, "relay_catch_up_reads_total") - readsBefore;
-            // two channels here (the room and the user's own), each read once or twice: not once per subscriber
-            assertTrue(reads <= 10, "catch-up reads for 100 subscribers of one channel: " + reads);
+            // two channels (the room and the user's own); per channel one read for the blip, and at most one more
+            // for whatever was asked while it ran: not one per subscriber
+            assertTrue(reads >= 2 && reads <= 4, "catch-up reads for 100 subscribers of one channel: " + reads);
+            publish(b, List.of(channel), 3);
             for (WsTestClient ws : crowd) {
-                assertEquals(null, ws.poll(Duration.ZERO), "nothing twice");
+                assertEquals(3, ws.next("notification").getLong("offset"), "nothing twice: 3 follows 2");
             }
         } finally {
             crowd.forEach(WsTestClient::close);
@@ -181,8 +188,8 @@ class FanoutFaultsIT {
                 record.sessions.incrementAndGet();
                 long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(random.nextLong(200, 2000));
                 record.follow(ws, () -> System.nanoTime() < until);
-            } catch (AssertionError | RuntimeException | InterruptedException refused) {
-                record.hiccups.incrementAndGet();
+            } catch (AssertionError | RuntimeException | InterruptedException failed) {
+                record.violations.add("session on " + replica.base() + " failed: " + failed);
             }
         }
     }
@@ -217,11 +224,10 @@ class FanoutFaultsIT {
         final String prefix;
         final List<String> channels;
         final Map<String, JsonObject> positions = new ConcurrentHashMap<>();
-        /** Channels whose resume reported recovered:false: the next notification starts over. */
-        final Map<String, Boolean> reset = new ConcurrentHashMap<>();
         final List<String> violations = new CopyOnWriteArrayList<>();
         final AtomicInteger sessions = new AtomicInteger();
-        final AtomicInteger hiccups = new AtomicInteger();
+        /** Subscribe ops answered unavailable (the fan-out was down): the protocol's "retry", which the record does. */
+        final AtomicInteger refusedSubscribes = new AtomicInteger();
 
         Record(String user, String prefix, List<String> channels) {
             this.user = user;
@@ -256,12 +262,19 @@ class FanoutFaultsIT {
                     continue;
                 }
                 String type = take(frame);
+                if ("error".equals(type) && "unavailable".equals(frame.getString("code"))) {
+                    refusedSubscribes.incrementAndGet();
+                }
                 if ("welcome".equals(type) || ("error".equals(type) && "unavailable".equals(frame.getString("code")))) {
                     // the third channel by op, with its position: a subscribe in flight during a fault; retried when refused
                     ws.send(subscribeOp(channels.get(2)));
                 } else if ("error".equals(type)) {
                     violations.add("error frame " + frame.encode());
                 }
+            }
+            if (ws.isClosed()) {
+                // history is large enough and never flushed here: no close of the relay's (1001 reset, 4002 backlog) is expected
+                violations.add("closed by the relay with " + ws.closeCode());
             }
             JsonObject frame;
             while ((frame = ws.poll(Duration.ZERO)) != null) {
@@ -299,10 +312,13 @@ class FanoutFaultsIT {
             if (!channels.contains(channel)) {
                 return;
             }
+            JsonObject at = new JsonObject().put("epoch", start.getString("epoch")).put("offset", start.getLong("offset"));
             if (!positions.containsKey(channel)) {
-                positions.put(channel, new JsonObject().put("epoch", start.getString("epoch")).put("offset", start.getLong("offset")));
+                positions.put(channel, at);
             } else if (!start.getBoolean("recovered")) {
-                reset.put(channel, true);
+                // a relay that gave up recovery would otherwise pass "missed nothing": no reset is expected here
+                violations.add(channel + ": resume from " + positions.get(channel).encode() + " reported recovered:false at " + at.encode());
+                positions.put(channel, at);
             }
         }
 
@@ -319,7 +335,7 @@ class FanoutFaultsIT {
             }
             // a channel that had no history ("0", 0) begins its first epoch at offset 1
             boolean first = at.getLong("offset") == 0 && offset == 1;
-            if (reset.remove(channel) == null && !first) {
+            if (!first) {
                 if (!at.getString("epoch").equals(notification.getString("epoch"))) {
                     violations.add(channel + ": epoch " + at.getString("epoch") + " -> " + notification.getString("epoch"));
                 } else if (offset != at.getLong("offset") + 1) {
