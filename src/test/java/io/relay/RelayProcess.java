@@ -21,9 +21,12 @@ public final class RelayProcess implements AutoCloseable {
     private static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
+    /** Starts that lose the race for their port (released by {@link #freePort} and bound later) are tried again. */
+    private static final int BIND_ATTEMPTS = 3;
+
     private final Map<String, String> env;
-    private final int port;
     private final Path log;
+    private volatile int port;
     private Process process;
 
     private RelayProcess(Map<String, String> env, int port, Path log) {
@@ -64,10 +67,23 @@ public final class RelayProcess implements AutoCloseable {
         return Files.readString(log);
     }
 
-    /** Waits until {@code /q/health/ready} answers 200. */
-    public RelayProcess awaitReady() {
-        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> readiness() == 200);
-        return this;
+    /**
+     * Waits until {@code /q/health/ready} answers 200. A process that exits because another took its
+     * port meanwhile is started again on another free port.
+     */
+    public RelayProcess awaitReady() throws IOException {
+        for (int attempt = 1;; attempt++) {
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> !process.isAlive() || readiness() == 200);
+            if (process.isAlive()) {
+                return this;
+            }
+            String output = output();
+            if (attempt == BIND_ATTEMPTS || !(output.contains("already bound") || output.contains("Address already in use"))) {
+                throw new AssertionError("the relay exited with " + process.exitValue() + " before it was ready:\n" + output);
+            }
+            port = freePort();
+            launch();
+        }
     }
 
     public int readiness() throws IOException, InterruptedException {

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -12,6 +14,8 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 import io.relay.ClientCursor;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -24,6 +28,23 @@ class CursorTest {
         expected.put(ChannelName.of("user:alice"), new StreamPosition("M-PCVZNU", 42));
         expected.put(ChannelName.of("team:ops+1"), new StreamPosition("F7_oUk_E", 0));
         assertEquals(expected, cursor.positions());
+    }
+
+    /** The browser client's tests build cursors from the same positions and compare them with these. */
+    @Test
+    void theBrowserClientsFixturesAreWhatTheServerEncodes() throws Exception {
+        JsonArray cases = new JsonArray(Files.readString(Path.of("clients/js/test/fixtures/cursors.json")));
+        assertTrue(cases.size() >= 3);
+        for (Object item : cases) {
+            JsonObject fixture = (JsonObject) item;
+            Map<ChannelName, StreamPosition> positions = new LinkedHashMap<>();
+            fixture.getJsonObject("positions").forEach(entry -> {
+                JsonObject at = (JsonObject) entry.getValue();
+                positions.put(ChannelName.of(entry.getKey()), new StreamPosition(at.getString("epoch"), at.getLong("offset")));
+            });
+            assertEquals(fixture.getString("cursor"), Cursor.of(positions).encode());
+            assertEquals(positions, Cursor.parse(fixture.getString("cursor")).positions());
+        }
     }
 
     @Test

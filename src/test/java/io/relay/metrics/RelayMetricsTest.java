@@ -2,6 +2,7 @@ package io.relay.metrics;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.net.URI;
 
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.relay.Metrics;
 import io.relay.Publisher;
 import io.relay.RelayTestSupport;
 import io.relay.TestTokens;
@@ -41,8 +43,17 @@ class RelayMetricsTest {
 
     @Test
     void countsAuthFailuresByReason() {
+        String expired = "relay_auth_failures_total{reason=\"expired\"}";
+        String invalid = "relay_auth_failures_total{reason=\"invalid\"}";
+        double expiredBefore = Metrics.sum(expired);
+        double invalidBefore = Metrics.sum(invalid);
+
         WsTestClient.to(base).token(TestTokens.expired("late")).refused();
-        given().get("/q/metrics").then().statusCode(200)
-                .body(containsString("relay_auth_failures_total{reason=\"expired\"}"));
+        assertEquals(expiredBefore + 1, Metrics.sum(expired));
+        assertEquals(invalidBefore, Metrics.sum(invalid));
+
+        WsTestClient.to(base).token(TestTokens.signedWith("another-secret-0123456789-abcdefghijklmnop", "forger")).refused();
+        assertEquals(expiredBefore + 1, Metrics.sum(expired));
+        assertEquals(invalidBefore + 1, Metrics.sum(invalid));
     }
 }

@@ -3,18 +3,24 @@ package io.relay.ops;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.LongStream;
 
 import org.junit.jupiter.api.Test;
 
@@ -52,6 +58,9 @@ class GracefulShutdownIT {
             String token = TestTokens.sign(TestTokens.claims(user), SECRET);
             Set<Long> accepted = ConcurrentHashMap.newKeySet();
             AtomicBoolean publishing = new AtomicBoolean(true);
+            AtomicBoolean terminated = new AtomicBoolean();
+            AtomicInteger acceptedAfterSigterm = new AtomicInteger();
+            List<String> publishFailures = new CopyOnWriteArrayList<>();
             try (WsTestClient ws = WsTestClient.to(leaving.base()).token(token).connect();
                     SseTestClient sse = SseTestClient.open(leaving.base(), "/api/v1/notifications/stream",
                             "Authorization", "Bearer " + token)) {
@@ -60,9 +69,10 @@ class GracefulShutdownIT {
                 CompletableFuture<HttpResponse<String>> longPoll = HTTP.sendAsync(HttpRequest.newBuilder(leaving.base()
                         .resolve("/api/v1/notifications/long-poll?timeout=60&cursor=" + start))
                         .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
-                // publishes to the leaving replica until it stops answering
+                // publishes to the leaving replica until it stops taking connections
                 CompletableFuture<Void> publisher = CompletableFuture.runAsync(() -> {
                     for (int n = 0; publishing.get(); n++) {
+                        boolean afterSigterm = terminated.get();
                         try {
                             HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(leaving.base()
                                     .resolve("/api/v1/notifications")).timeout(Duration.ofSeconds(5))
@@ -70,21 +80,33 @@ class GracefulShutdownIT {
                                     .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("channel", channel)
                                             .put("data", new JsonObject().put("n", n)).encode())).build(),
                                     HttpResponse.BodyHandlers.ofString());
-                            if (response.statusCode() == 202) {
-                                accepted.add(new JsonObject(response.body()).getJsonArray("channels").getJsonObject(0)
-                                        .getLong("offset"));
+                            if (response.statusCode() != 202) {
+                                publishFailures.add(response.statusCode() + " " + response.body());
+                                continue;
+                            }
+                            accepted.add(new JsonObject(response.body()).getJsonArray("channels").getJsonObject(0)
+                                    .getLong("offset"));
+                            if (afterSigterm) {
+                                acceptedAfterSigterm.incrementAndGet();
                             }
                             // paced: everything published during the drain (a few seconds) must stay within the
                             // channel's HISTORY_SIZE, or the subscriber's resume could not be recovered
                             Thread.sleep(PUBLISH_INTERVAL_MS);
-                        } catch (Exception refused) {
+                        } catch (IOException gone) {
+                            if (!terminated.get()) {
+                                publishFailures.add("before SIGTERM: " + gone);
+                            }
                             return; // the replica is gone
+                        } catch (InterruptedException interrupted) {
+                            Thread.currentThread().interrupt();
+                            return;
                         }
                     }
                 });
                 await().atMost(Duration.ofSeconds(10)).until(() -> accepted.size() >= 5);
                 JsonObject lastSeen = ws.next("notification");
 
+                terminated.set(true);
                 leaving.process().destroy();
                 await().atMost(Duration.ofSeconds(5)).until(() -> leaving.readiness() == 503);
                 assertFalse(ws.isClosed(), "draining: still serving its subscribers");
@@ -95,6 +117,8 @@ class GracefulShutdownIT {
                 assertEquals(143, leaving.awaitExit(), "exits by SIGTERM, cleanly, within the grace period");
                 publishing.set(false);
                 publisher.get(10, TimeUnit.SECONDS);
+                assertEquals(List.of(), publishFailures, "every publish is answered 202 until the replica stops listening");
+                assertTrue(acceptedAfterSigterm.get() > 0, "a draining replica still takes publishes");
 
                 // every publish answered 202 is retained; the subscriber resumes elsewhere, recovered
                 String cursor = ClientCursor.at(channel, lastSeen.getString("epoch"), lastSeen.getLong("offset"));
@@ -104,8 +128,14 @@ class GracefulShutdownIT {
                 Set<Long> retained = ConcurrentHashMap.newKeySet();
                 history.getJsonArray("notifications").forEach(n -> retained.add(((JsonObject) n).getLong("offset")));
                 assertTrue(retained.containsAll(accepted), "accepted " + accepted.size() + ", retained " + retained.size());
+                long newest = retained.stream().mapToLong(Long::longValue).max().orElseThrow();
                 try (WsTestClient again = WsTestClient.to(staying.base()).token(token).query("cursor", cursor).connect()) {
                     assertTrue(again.next("welcome").getJsonArray("channels").getJsonObject(0).getBoolean("recovered"));
+                    List<JsonObject> replayed = again.notifications((int) (newest - lastSeen.getLong("offset")));
+                    assertEquals(LongStream.rangeClosed(lastSeen.getLong("offset") + 1, newest).boxed().toList(),
+                            replayed.stream().map(n -> n.getLong("offset")).toList(), "replayed from the cursor, each once, in order");
+                    assertTrue(replayed.stream().allMatch(n -> n.getString("epoch").equals(lastSeen.getString("epoch"))));
+                    assertNull(again.poll(Duration.ofMillis(300)), "nothing after the newest");
                 }
             }
         }

@@ -4,9 +4,11 @@ import static io.relay.RelayTestSupport.unique;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.LongStream;
@@ -37,6 +39,8 @@ import io.vertx.core.json.JsonObject;
 class CrossTransportResumeTest {
 
     private static final int RETAINED = 50;
+    /** How long a resumed stream is watched for anything after what it should replay. */
+    private static final Duration NOTHING_MORE = Duration.ofMillis(200);
 
     @TestHTTPResource("/")
     URI base;
@@ -101,7 +105,7 @@ class CrossTransportResumeTest {
     }
 
     @Test
-    void aWebSocketResumesSeveralChannelsFromOneCursor() {
+    void aWebSocketResumesSeveralChannelsFromOneCursor() throws InterruptedException {
         String user = unique("ws-multi-");
         String team = unique("team:ws-multi-");
         Publisher publisher = new Publisher(base);
@@ -117,6 +121,7 @@ class CrossTransportResumeTest {
             List<JsonObject> replay = client.notifications(2);
             assertEquals(List.of("user:" + user, team), replay.stream().map(n -> n.getString("channel")).toList());
             assertEquals(List.of(2L, 2L), replay.stream().map(n -> n.getLong("offset")).toList());
+            assertNull(client.poll(NOTHING_MORE), "nothing twice");
         }
     }
 
@@ -161,6 +166,7 @@ class CrossTransportResumeTest {
                 try (WsTestClient client = WsTestClient.to(base).token(token).query("cursor", cursor).connect()) {
                     JsonObject start = client.next("welcome").getJsonArray("channels").getJsonObject(0);
                     List<Long> offsets = client.notifications(expected).stream().map(n -> n.getLong("offset")).toList();
+                    assertNull(client.poll(NOTHING_MORE), "nothing twice");
                     return new Resumed(start.getBoolean("recovered"), offsets);
                 }
             }
@@ -170,6 +176,7 @@ class CrossTransportResumeTest {
                     JsonObject start = stream.next("welcome").json().getJsonArray("channels").getJsonObject(0);
                     List<Long> offsets = stream.notifications(expected).stream()
                             .map(e -> e.json().getLong("offset")).toList();
+                    assertNull(stream.poll(NOTHING_MORE), "nothing twice");
                     return new Resumed(start.getBoolean("recovered"), offsets);
                 }
             }

@@ -76,11 +76,23 @@ class FanoutFaultsIT {
         for (int i = 0; i < 6; i++) {
             records.add(new Record(unique("chaos-sub-"), prefix, channels));
         }
+        // and one subscriber per replica that stays through every fault: only the catch-up brings it what a blip lost
+        List<Record> stayers = List.of(new Record(unique("chaos-stay-"), prefix, channels),
+                new Record(unique("chaos-stay-"), prefix, channels));
+        Map<Record, WsTestClient> held = new java.util.LinkedHashMap<>();
         ExecutorService threads = Executors.newCachedThreadPool();
         try {
             List<Future<?>> running = new ArrayList<>();
             for (Record record : records) {
                 running.add(threads.submit(() -> comeAndGo(record, stop)));
+            }
+            for (Record stayer : stayers) {
+                WsTestClient ws = stayer.connect(held.isEmpty() ? a : b);
+                held.put(stayer, ws);
+                running.add(threads.submit(() -> {
+                    stayer.follow(ws, () -> !stop.get());
+                    return null;
+                }));
             }
             for (int p = 0; p < 2; p++) {
                 running.add(threads.submit(() -> publishUntil(stop, channels, published, publishFailures)));
@@ -98,12 +110,24 @@ class FanoutFaultsIT {
             for (Record record : records) {
                 record.catchUpTo(published);
             }
+            for (Map.Entry<Record, WsTestClient> stayer : held.entrySet()) {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                stayer.getKey().follow(stayer.getValue(), () -> System.nanoTime() < deadline && !stayer.getKey().reached(published));
+                for (String channel : channels) {
+                    assertEquals(published.get(channel), stayer.getKey().offset(channel),
+                            stayer.getKey().user + " reached the end of " + channel + " on the connection it held");
+                }
+            }
             for (Record record : records) {
                 assertEquals(List.of(), record.violations, record.user + " was given every offset once, in order, and never an error");
+            }
+            for (Record stayer : stayers) {
+                assertEquals(List.of(), stayer.violations, stayer.user + " was given every offset once, in order, and never an error");
             }
         } finally {
             stop.set(true);
             threads.shutdownNow();
+            held.values().forEach(WsTestClient::close);
         }
         assertTrue(kills.get() >= FAULTS.toSeconds(), "faults injected: " + kills.get());
         assertEquals(List.of(), publishFailures, "publishes while only Pub/Sub fails");
@@ -360,7 +384,7 @@ class FanoutFaultsIT {
             }
         }
 
-        private boolean reached(Map<String, Long> published) {
+        boolean reached(Map<String, Long> published) {
             return channels.stream().allMatch(channel -> offset(channel) >= published.getOrDefault(channel, 0L));
         }
     }

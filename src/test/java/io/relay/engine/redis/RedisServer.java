@@ -10,11 +10,18 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import org.awaitility.core.ConditionTimeoutException;
+
+import static org.awaitility.Awaitility.await;
+
 /**
  * A real {@code redis-server} (the Debian package; {@code ./test.sh} installs it) on a free port, for
  * one test class: no persistence, so a restart loses everything, as a crashed cache would.
  */
 public final class RedisServer implements AutoCloseable {
+
+    /** Starts that lose the race for their port (released by {@link #freePort} and bound later) are tried again. */
+    private static final int BIND_ATTEMPTS = 3;
 
     private final int port;
     private Process process;
@@ -24,13 +31,17 @@ public final class RedisServer implements AutoCloseable {
     }
 
     public static RedisServer start() throws IOException {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
+        for (int attempt = 1;; attempt++) {
+            RedisServer server = new RedisServer(freePort());
+            try {
+                server.launch();
+                return server;
+            } catch (IOException lost) {
+                if (attempt == BIND_ATTEMPTS) {
+                    throw lost;
+                }
+            }
         }
-        RedisServer server = new RedisServer(port);
-        server.launch();
-        return server;
     }
 
     public int port() {
@@ -59,13 +70,22 @@ public final class RedisServer implements AutoCloseable {
         } catch (IOException e) {
             throw new IOException("redis-server is not installed: apt-get install redis-server, or run ./test.sh", e);
         }
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!answersPing()) {
-            if (System.nanoTime() > deadline || !process.isAlive()) {
-                throw new IOException("redis-server did not start on port " + port
-                        + " (is the redis-server package installed?)");
-            }
-            Thread.onSpinWait();
+        Process started = process;
+        try {
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> !started.isAlive() || answersPing());
+        } catch (ConditionTimeoutException silent) {
+            started.destroyForcibly();
+            throw new IOException("redis-server did not answer PING on port " + port + " within 10 s");
+        }
+        if (!started.isAlive()) {
+            throw new IOException("redis-server did not start on port " + port + " (taken meanwhile? is the package installed?)");
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
         }
     }
 

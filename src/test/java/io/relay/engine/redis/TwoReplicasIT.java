@@ -125,6 +125,8 @@ class TwoReplicasIT {
             burst.get(60, TimeUnit.SECONDS);
             List<Long> offsets = ws.notifications(200).stream().map(n -> n.getLong("offset")).toList();
             assertEquals(java.util.stream.LongStream.rangeClosed(1, 200).boxed().toList(), offsets);
+            published(a, channel, 201);
+            assertEquals(201, ws.next("notification").getLong("offset"), "nothing twice: the next one follows 200");
         }
     }
 
@@ -189,6 +191,8 @@ class TwoReplicasIT {
         try (WsTestClient ws = WsTestClient.to(b.base()).token(token(user)).query("cursor", cursor).connect()) {
             assertTrue(ws.next("welcome").getJsonArray("channels").getJsonObject(0).getBoolean("recovered"));
             assertEquals(List.of(3L, 4L), ws.notifications(2).stream().map(n -> n.getLong("offset")).toList());
+            published(a, channel, 5);
+            assertEquals(5, ws.next("notification").getLong("offset"), "nothing twice: the next one follows 4");
         }
     }
 
@@ -238,12 +242,14 @@ class TwoReplicasIT {
         try (WsTestClient ws = WsTestClient.to(b.base()).token(token(user)).query("cursor", cursor).connect()) {
             assertTrue(ws.next("welcome").getJsonArray("channels").getJsonObject(0).getBoolean("recovered"));
             assertEquals(List.of(2L, 3L), ws.notifications(2).stream().map(n -> n.getLong("offset")).toList());
+            published(b, channel, 4);
+            assertEquals(4, ws.next("notification").getLong("offset"), "nothing twice: the next one follows 3");
         }
         a.launch();
         a.awaitReady();
-        JsonObject afterRestart = published(a, channel, 4);
+        JsonObject afterRestart = published(a, channel, 5);
         assertEquals(seen.getString("epoch"), afterRestart.getString("epoch"), "a replica restart keeps the epoch");
-        assertEquals(4, afterRestart.getLong("offset"));
+        assertEquals(5, afterRestart.getLong("offset"));
     }
 
     @Test
@@ -260,6 +266,8 @@ class TwoReplicasIT {
             }
             List<Long> offsets = ws.notifications(19).stream().map(m -> m.getLong("offset")).toList();
             assertEquals(java.util.stream.LongStream.rangeClosed(2, 20).boxed().toList(), offsets);
+            published(b, channel, 21);
+            assertEquals(21, ws.next("notification").getLong("offset"), "nothing twice: the next one follows 20");
             assertFalse(ws.isClosed());
         }
     }

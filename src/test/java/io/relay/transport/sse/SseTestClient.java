@@ -77,6 +77,15 @@ public final class SseTestClient implements AutoCloseable {
         return event;
     }
 
+    /** The next event within {@code wait}, or null when none came; the stream must not have ended. */
+    public Event poll(Duration wait) throws InterruptedException {
+        Event event = events.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+        if (event == END) {
+            throw new AssertionError("the stream ended");
+        }
+        return event;
+    }
+
     public Event next(String type) throws InterruptedException {
         Event event = next();
         if (!type.equals(event.event())) {
