@@ -30,8 +30,9 @@ import io.relay.subscribe.CatchUps;
 import io.relay.subscribe.Hub;
 import io.relay.subscribe.SubscriptionService;
 import io.relay.transport.SubscriberHandshake;
-import io.relay.transport.ws.WsEndpoint;
+import io.relay.transport.ws.WsHandshake;
 import io.relay.transport.ws.WsServerOptions;
+import io.relay.transport.ws.WsVertxUpgrade;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -86,11 +87,13 @@ final class WarmUpServer implements AutoCloseable {
                 new PayloadLimit(config)).register(router);
         SubscriberHandshake handshake = new SubscriberHandshake(
                 new SubscriberAuthenticator(verifier, new OriginPolicy(config), config), subscriptions, metrics, limits);
-        new WsEndpoint(handshake, subscriptions, verifier, metrics, vertx, config, limits).register(router);
+        new WsHandshake(handshake, config).register(router);
+        new WsVertxUpgrade(subscriptions, verifier, metrics, vertx, config, limits).register(router);
 
         // one server per event loop, as the replica has; a negative port is a random one they share
         HttpServerOptions options = new HttpServerOptions().setHost(LOOPBACK).setPort(-1);
         new WsServerOptions(config).customizeHttpServer(options);
+        options.setPerMessageWebSocketCompressionSupported(false);
         int loops = 0;
         for (EventExecutor ignored : vertx.nettyEventLoopGroup()) {
             loops++;

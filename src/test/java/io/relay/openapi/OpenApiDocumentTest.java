@@ -23,6 +23,8 @@ import jakarta.ws.rs.HttpMethod;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.websockets.next.WebSocket;
+import io.relay.transport.ws.WsEndpoint;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
 
@@ -37,9 +39,14 @@ class OpenApiDocumentTest {
     /** Quarkus's own routes: health, metrics, the document itself, Dev UI. */
     private static final String QUARKUS_ROOT = "/q/";
 
-    /** Quarkus's routes under /q/, and its mount at / for every method (static resources, then not found). */
+    /**
+     * Quarkus's routes under /q/, its mount at / for every method (static resources, then not found),
+     * and websockets-next's mount of the WebSocket endpoint for every method, where GET is the
+     * documented upgrade and every other method gets WsHandshake's 405.
+     */
     private static boolean isQuarkusMount(String path, Route route) {
-        return path.startsWith(QUARKUS_ROOT) || path.equals("/") && anyMethod(route);
+        return path.startsWith(QUARKUS_ROOT) || path.equals("/") && anyMethod(route)
+                || path.equals(WsEndpoint.class.getAnnotation(WebSocket.class).path()) && anyMethod(route);
     }
 
     private static boolean anyMethod(Route route) {

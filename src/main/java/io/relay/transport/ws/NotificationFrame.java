@@ -31,7 +31,7 @@ public final class NotificationFrame {
     }
 
     /** FIN and opcode, then a 7, 16 or 64-bit length; no mask from a server. */
-    private static byte[] header(int length) {
+    static byte[] header(int length) {
         ByteBuffer header;
         if (length < 126) {
             header = ByteBuffer.allocate(2).put((byte) 0x81).put((byte) length);

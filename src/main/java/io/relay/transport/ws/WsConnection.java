@@ -6,9 +6,6 @@ import org.jboss.logging.Logger;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
-import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
-import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.relay.auth.AccessDeniedException;
 import io.relay.auth.Subscriber;
 import io.relay.auth.TokenRejectedException;
@@ -29,16 +26,15 @@ import io.relay.subscribe.SubscriptionStart;
 import io.relay.transport.ServerMessages;
 import io.relay.transport.EventLoops;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.ServerWebSocket;
 
 /**
  * One subscriber WebSocket: decodes ops, calls the subscription service, encodes frames. Confined to
- * the socket's event loop; every field is read and written only there.
+ * the socket's event loop; every field is read and written only there. The library beneath
+ * ({@link WsPeer}) reports what arrives and performs the closing handshake.
  *
- * <p>Notifications skip Vert.x's per-write machinery: the notification's pre-encoded frame goes to
- * the socket through {@link FrameWriter}. Control frames (welcome, ping, close) still go through
- * Vert.x; both are written on the socket's event loop, so they stay in order.
+ * <p>Every frame Relay sends skips the library's per-write machinery: the notification's pre-encoded
+ * frame, and control frames (welcome, pong, errors, pings) encoded here, go to the socket through
+ * {@link FrameWriter}, all on the socket's event loop, so they stay in order.
  *
  * <p>Outbound queue: at most {@code maxPending} frames may be handed to the socket and not yet
  * written to the network, as Netty's outbound buffer counts them. One more closes the connection
@@ -48,9 +44,8 @@ import io.vertx.core.http.ServerWebSocket;
 final class WsConnection implements Outbound {
 
     private static final Logger LOG = Logger.getLogger(WsConnection.class);
-    private static final Buffer PING = Buffer.buffer("relay");
-
-    private final ServerWebSocket socket;
+    private final WsPeer peer;
+    private final Channel channel;
     private final FrameWriter frames;
     private final Vertx vertx;
     private final SubscriptionService service;
@@ -65,9 +60,10 @@ final class WsConnection implements Outbound {
     private boolean answeredSinceLastPing = true;
     private long keepAliveTimer = -1;
 
-    WsConnection(ServerWebSocket socket, Channel channel, Vertx vertx, SubscriptionService service,
+    WsConnection(WsPeer peer, Channel channel, Vertx vertx, SubscriptionService service,
             TokenVerifier verifier, RelayMetrics metrics, WsSettings settings, Limits limits) {
-        this.socket = socket;
+        this.peer = peer;
+        this.channel = channel;
         this.frames = new FrameWriter(channel);
         // the HTTP server sets TCP_NODELAY on every connection; a subscriber's may coalesce instead
         channel.config().setOption(ChannelOption.TCP_NODELAY, settings.tcpNoDelay());
@@ -79,22 +75,25 @@ final class WsConnection implements Outbound {
         this.settings = settings;
     }
 
-    /** Starts the session: welcome first (then any replay), then anything the client sent meanwhile. */
-    void start(Subscriber subscriber, List<ChannelRequest> requests) {
+    /**
+     * Starts the session: welcome first (then any replay), then anything the client sent meanwhile.
+     * Nothing more is read from the socket until {@code started} runs, so ops sent before the welcome
+     * wait in the kernel's buffers, not in memory.
+     */
+    void start(Subscriber subscriber, List<ChannelRequest> requests, Runnable started) {
         metrics.connectionOpened(Transport.WEBSOCKET);
         session = service.open(subscriber, EventLoops.current(vertx), this,
                 settings.maxPendingMessages());
-        socket.pause();
-        socket.textMessageHandler(this::onText);
-        socket.binaryMessageHandler(data -> close(CloseCode.BINARY_FRAME));
-        socket.pongHandler(data -> answeredSinceLastPing = true);
-        socket.exceptionHandler(this::onException);
-        socket.closeHandler(v -> onClosed());
+        channel.config().setAutoRead(false);
         keepAliveTimer = vertx.setPeriodic(settings.pingInterval().toMillis(), id -> keepAlive());
         service.subscribe(session, requests, starts -> send(ServerMessages.welcome(subscriber.userId(), starts, settings.pingInterval())))
-                .subscribe().with(starts -> socket.resume(), failure -> {
+                .subscribe().with(starts -> {
+                    channel.config().setAutoRead(true);
+                    started.run();
+                }, failure -> {
                     LOG.warnf("could not start a WebSocket session: %s", failure.toString());
                     close(CloseCode.SHUTTING_DOWN);
+                    started.run();
                 });
     }
 
@@ -121,12 +120,19 @@ final class WsConnection implements Outbound {
             metrics.slowConsumerClosed();
         }
         release();
-        if (!socket.isClosed()) {
-            socket.close((short) code.code(), code.reason());
-        }
+        peer.close(code.code(), code.reason());
     }
 
-    private void onText(String text) {
+    /** A binary message: Relay's protocol is text only. */
+    void onBinary() {
+        close(CloseCode.BINARY_FRAME);
+    }
+
+    void onPong() {
+        answeredSinceLastPing = true;
+    }
+
+    void onText(String text) {
         answeredSinceLastPing = true;
         if (ops == null) {
             ops = limits.wsOpBucket();
@@ -194,12 +200,12 @@ final class WsConnection implements Outbound {
             return;
         }
         answeredSinceLastPing = false;
-        socket.writePing(PING);
+        frames.write(WsControlFrames.PING.duplicate());
     }
 
     private void send(String frame) {
         if (admit()) {
-            socket.writeFinalTextFrame(frame);
+            frames.write(WsControlFrames.text(frame));
         }
     }
 
@@ -218,26 +224,13 @@ final class WsConnection implements Outbound {
         return true;
     }
 
-    /**
-     * Netty's decoder and {@link WsInboundChecks} report a broken peer with the RFC 6455 status it
-     * earned. Vert.x closes the channel as soon as this returns, so the close frame is flushed here.
-     */
-    private void onException(Throwable failure) {
-        if (failure instanceof TooLongFrameException) {
-            close(CloseCode.FRAME_TOO_BIG);
-        } else if (failure instanceof CorruptedWebSocketFrameException corrupted) {
-            int status = corrupted.closeStatus().code();
-            close(status == WebSocketCloseStatus.MESSAGE_TOO_BIG.code() ? CloseCode.FRAME_TOO_BIG
-                    : status == WebSocketCloseStatus.INVALID_PAYLOAD_DATA.code() ? CloseCode.INVALID_TEXT
-                    : CloseCode.PROTOCOL_ERROR);
-        } else {
-            LOG.debugf("WebSocket error: %s", failure.toString());
-            close(CloseCode.POLICY_VIOLATION);
-        }
-        frames.flush();
+    /** A failure the library reports; broken peers were answered by {@link WsInboundChecks} already. */
+    void onException(Throwable failure) {
+        LOG.debugf("WebSocket error: %s", failure.toString());
+        close(CloseCode.POLICY_VIOLATION);
     }
 
-    private void onClosed() {
+    void onClosed() {
         closing = true;
         release();
     }

@@ -1,81 +1,104 @@
 package io.relay.transport.ws;
 
-import jakarta.enterprise.event.Observes;
-import jakarta.inject.Singleton;
-
-import org.jboss.logging.Logger;
-
+import io.quarkus.websockets.next.CloseReason;
+import io.quarkus.websockets.next.OnBinaryMessage;
+import io.quarkus.websockets.next.OnClose;
+import io.quarkus.websockets.next.OnError;
+import io.quarkus.websockets.next.OnOpen;
+import io.quarkus.websockets.next.OnPongMessage;
+import io.quarkus.websockets.next.OnTextMessage;
+import io.quarkus.websockets.next.UserData;
+import io.quarkus.websockets.next.WebSocket;
+import io.quarkus.websockets.next.WebSocketConnection;
 import io.relay.RelayConfig;
 import io.relay.auth.TokenVerifier;
 import io.relay.limit.Limits;
 import io.relay.metrics.RelayMetrics;
-import io.relay.problem.Problem;
 import io.relay.subscribe.SubscriptionService;
 import io.relay.transport.SubscriberHandshake;
+import io.smallrye.common.annotation.NonBlocking;
+import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.net.impl.ConnectionBase;
-import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
+import io.vertx.core.buffer.Buffer;
 
 /**
- * {@code GET /ws}: checks the handshake (token, origin, channels) and answers any refusal with a
- * problem+json response before upgrading, so a client never sees a 101 followed by a close.
- *
- * <p>Built on Vert.x's {@code ServerWebSocket} under Quarkus's router rather than websockets-next:
- * websockets-next 3.34 can refuse an upgrade only with a bare status, has no write-queue signal for
- * slow consumers, and cannot write one pre-encoded buffer to many sockets.
+ * {@code /ws} on websockets-next. {@link WsHandshake} has checked and accepted the handshake before
+ * the upgrade; each connection's {@link WsConnection} does the rest. Every callback runs on the
+ * connection's event loop, one at a time ({@code InboundProcessingMode.SERIAL}): ops that arrive
+ * before the welcome wait for {@link #open}, and afterwards each is handled before the next is read,
+ * so nothing queues per connection beyond one message.
  */
-@Singleton
+@WebSocket(path = WsHandshake.PATH)
 public class WsEndpoint {
 
-    private static final Logger LOG = Logger.getLogger(WsEndpoint.class);
-    static final String PATH = "/ws";
+    private static final UserData.TypedKey<WsConnection> CONNECTION = new UserData.TypedKey<>("relay.connection");
 
-    private final SubscriberHandshake handshake;
     private final SubscriptionService service;
     private final TokenVerifier verifier;
     private final RelayMetrics metrics;
     private final Vertx vertx;
     private final WsSettings settings;
     private final Limits limits;
-    private final int maxFrameBytes;
 
-    public WsEndpoint(SubscriberHandshake handshake, SubscriptionService service, TokenVerifier verifier,
-            RelayMetrics metrics, Vertx vertx, RelayConfig config, Limits limits) {
-        this.limits = limits;
-        this.handshake = handshake;
+    public WsEndpoint(SubscriptionService service, TokenVerifier verifier, RelayMetrics metrics, Vertx vertx,
+            RelayConfig config, Limits limits) {
         this.service = service;
         this.verifier = verifier;
         this.metrics = metrics;
         this.vertx = vertx;
-        this.settings = new WsSettings(config.ws().pingInterval(), config.ws().maxPendingMessages(),
-                config.ws().tcpNoDelay());
-        this.maxFrameBytes = config.ws().maxFrameBytes();
+        this.limits = limits;
+        this.settings = WsSettings.of(config);
     }
 
-    /** Adds the routes: to the replica's router (Quarkus calls it) and to the warm-up's own. */
-    public void register(@Observes Router router) {
-        router.route(HttpMethod.GET, PATH).order(-10).handler(this::handshake);
+    @OnOpen
+    Uni<Void> open(WebSocketConnection connection) {
+        WsUpgradeCheck.Upgrade upgrade = connection.userData().remove(WsUpgradeCheck.UPGRADE);
+        SubscriberHandshake.Accepted accepted = upgrade.accepted();
+        WsConnection relay = new WsConnection((code, reason) -> {
+            if (!connection.isClosed()) {
+                connection.close(new CloseReason(code, reason)).subscribe().with(done -> {
+                }, failure -> {
+                });
+            }
+        }, upgrade.channel(), vertx, service, verifier, metrics, settings, limits);
+        connection.userData().put(CONNECTION, relay);
+        return Uni.createFrom().emitter(started -> relay.start(accepted.subscriber(), accepted.channels(),
+                () -> started.complete(null)));
     }
 
-    private void handshake(RoutingContext context) {
-        HttpServerRequest request = context.request();
-        if (!"websocket".equalsIgnoreCase(request.getHeader(HttpHeaders.UPGRADE))) {
-            SubscriberHandshake.refuse(context, Problem.UPGRADE_REQUIRED, "GET /ws needs a WebSocket upgrade");
-            return;
+    @OnTextMessage
+    @NonBlocking
+    void text(String text, WebSocketConnection connection) {
+        connection.userData().get(CONNECTION).onText(text);
+    }
+
+    @OnBinaryMessage
+    @NonBlocking
+    void binary(Buffer data, WebSocketConnection connection) {
+        connection.userData().get(CONNECTION).onBinary();
+    }
+
+    @OnPongMessage
+    @NonBlocking
+    void pong(Buffer data, WebSocketConnection connection) {
+        connection.userData().get(CONNECTION).onPong();
+    }
+
+    @OnError
+    @NonBlocking
+    void error(Throwable failure, WebSocketConnection connection) {
+        WsConnection relay = connection.userData().get(CONNECTION);
+        if (relay != null) {
+            relay.onException(failure);
         }
-        SubscriberHandshake.Accepted accepted = handshake.accept(context, true, null);
-        if (accepted == null) {
-            return;
+    }
+
+    @OnClose
+    @NonBlocking
+    void closed(WebSocketConnection connection) {
+        WsConnection relay = connection.userData().get(CONNECTION);
+        if (relay != null) {
+            relay.onClosed();
         }
-        WsInboundChecks.install(((ConnectionBase) request.connection()).channel(), maxFrameBytes);
-        request.toWebSocket()
-                .onSuccess(socket -> new WsConnection(socket, ((ConnectionBase) request.connection()).channel(),
-                        vertx, service, verifier, metrics, settings, limits)
-                        .start(accepted.subscriber(), accepted.channels()))
-                .onFailure(failure -> LOG.debugf("WebSocket handshake failed: %s", failure.toString()));
     }
 }

@@ -24,13 +24,13 @@ public class WsProtocolVersion {
     static final String VERSION = "13";
 
     void register(@Observes Router router) {
-        router.route(HttpMethod.GET, WsEndpoint.PATH).order(-11).handler(this::check);
+        router.route(HttpMethod.GET, WsHandshake.PATH).order(-11).handler(this::check);
     }
 
     private void check(RoutingContext context) {
         HttpServerRequest request = context.request();
         if (!"websocket".equalsIgnoreCase(request.getHeader(HttpHeaders.UPGRADE))) {
-            context.next(); // WsEndpoint tells a plain GET to upgrade
+            context.next(); // WsHandshake tells a plain GET to upgrade
             return;
         }
         String detail = null;

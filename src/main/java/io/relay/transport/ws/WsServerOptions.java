@@ -11,7 +11,9 @@ import io.vertx.core.http.HttpServerOptions;
 /**
  * WebSocket settings of Quarkus's HTTP server: the {@code relay.v1} subprotocol (never a
  * {@code relay.bearer.*} one, which carries a token), the frame limit behind close code 1009, and no
- * per-message compression (it keeps zlib state for every connection).
+ * per-frame compression. Per-message compression is websockets-next's setting
+ * ({@code quarkus.websockets-next.server.per-message-compression-supported}, off in
+ * application.properties: it keeps zlib state for every connection).
  */
 @Singleton
 public class WsServerOptions implements HttpServerOptionsCustomizer {
@@ -39,7 +41,6 @@ public class WsServerOptions implements HttpServerOptionsCustomizer {
         options.setWebSocketSubProtocols(List.of(SUBPROTOCOL))
                 .setMaxWebSocketFrameSize(maxFrame)
                 .setMaxWebSocketMessageSize(maxFrame)
-                .setPerMessageWebSocketCompressionSupported(false)
                 .setPerFrameWebSocketCompressionSupported(false);
     }
 }

@@ -1,16 +1,25 @@
 package io.relay.transport.ws;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
+import java.util.List;
+
+import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.websockets.next.OpenConnections;
+import io.quarkus.websockets.next.WebSocketConnection;
 import io.relay.ClientCursor;
+import io.relay.Metrics;
 import io.relay.TestTokens;
 import io.vertx.core.json.JsonObject;
 
@@ -20,6 +29,12 @@ class WsHandshakeTest {
 
     @TestHTTPResource("/")
     URI base;
+
+    /** websockets-next's count of the connections it opened (and ran @OnOpen for). */
+    private static final String OPENED = "quarkus_websockets_server_connections_opened_total";
+
+    @Inject
+    OpenConnections openConnections;
 
     @Test
     void acceptsATokenInTheAuthorizationHeader() {
@@ -224,6 +239,49 @@ class WsHandshakeTest {
             assertTrue(team.getBoolean("recovered"));
             assertTrue(team.containsKey("epoch") && team.containsKey("offset"));
         }
+    }
+
+    @Test
+    void aRefusedHandshakeNeverOpensAConnection() {
+        double opened = Metrics.sum(OPENED);
+        assertProblem(WsTestClient.to(base).token(TestTokens.expired("late")).refused(), 401);
+        assertProblem(WsTestClient.to(base).header("Cookie", "relay_token=" + TestTokens.valid("carol"))
+                .header("Origin", "https://evil.example.net").refused(), 403);
+        assertProblem(WsTestClient.to(base).token(TestTokens.valid("eve")).channel("not a channel").refused(), 400);
+        // refused before the upgrade: websockets-next opened no connection, so no @OnOpen ran
+        assertEquals(opened, Metrics.sum(OPENED));
+        try (WsTestClient client = WsTestClient.to(base).token(TestTokens.valid("eve")).connect()) {
+            client.next("welcome");
+            assertEquals(opened + 1, Metrics.sum(OPENED), "the counter counts what it should");
+        }
+    }
+
+    @Test
+    void aConnectionKeepsNoCredentialOfItsHandshake() {
+        String bearer = TestTokens.valid("frank");
+        String cookie = TestTokens.valid("frank");
+        String offered = TestTokens.valid("frank");
+        try (WsTestClient client = WsTestClient.to(base).token(bearer).header("Cookie", "relay_token=" + cookie)
+                .subprotocols("relay.v1", "relay.bearer." + offered).connect()) {
+            assertEquals("frank", client.next("welcome").getString("user"));
+            WebSocketConnection connection = openConnections.stream()
+                    .filter(open -> open.handshakeRequest().headers().toString().contains("relay.v1")).findFirst().orElseThrow();
+            String kept = connection.handshakeRequest().headers().toString() + connection.handshakeRequest().query();
+            for (String credential : List.of(bearer, cookie, offered)) {
+                assertFalse(kept.contains(credential.substring(credential.lastIndexOf('.') + 1)), "a token's signature in " + kept);
+            }
+            assertNull(connection.handshakeRequest().header("Authorization"));
+            assertNull(connection.handshakeRequest().header("Cookie"));
+            assertEquals("relay.v1", connection.handshakeRequest().header("Sec-WebSocket-Protocol"));
+            assertNull(connection.userData().get(WsUpgradeCheck.UPGRADE), "the accepted handshake was taken on open");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "POST", "PUT", "PATCH", "DELETE" })
+    void anotherMethodThanGetIsNotAllowed(String method) {
+        io.restassured.RestAssured.given().request(method, "/ws").then().statusCode(405)
+                .contentType("application/problem+json").header("Allow", "GET");
     }
 
     private static void assertProblem(WsTestClient.Refusal refusal, int status) {
