@@ -1,5 +1,6 @@
 package io.relay.transport.ws;
 
+import java.util.ArrayDeque;
 import java.util.List;
 
 import org.jboss.logging.Logger;
@@ -44,6 +45,11 @@ import io.vertx.core.Vertx;
 final class WsConnection implements Outbound {
 
     private static final Logger LOG = Logger.getLogger(WsConnection.class);
+    /**
+     * Ops a client may send before its welcome: reading stops at the upgrade, so only those that came
+     * in the same read can; more than a client has any use for closes the connection (1008).
+     */
+    static final int MAX_EARLY_OPS = 64;
     private final WsPeer peer;
     private final Channel channel;
     private final FrameWriter frames;
@@ -57,6 +63,10 @@ final class WsConnection implements Outbound {
     private TokenBucket ops;
     private Session session;
     private boolean closing;
+    /** The welcome was sent: ops are handled as they come. */
+    private boolean welcomed;
+    /** Ops that came with the upgrade, before the welcome; null once it was sent or when none came. */
+    private ArrayDeque<String> early;
     private boolean answeredSinceLastPing = true;
     private long keepAliveTimer = -1;
 
@@ -77,10 +87,10 @@ final class WsConnection implements Outbound {
 
     /**
      * Starts the session: welcome first (then any replay), then anything the client sent meanwhile.
-     * Nothing more is read from the socket until {@code started} runs, so ops sent before the welcome
-     * wait in the kernel's buffers, not in memory.
+     * Nothing more is read from the socket until the welcome is out, so ops sent before it wait in the
+     * kernel's buffers; those read with the upgrade wait in {@link #early}.
      */
-    void start(Subscriber subscriber, List<ChannelRequest> requests, Runnable started) {
+    void start(Subscriber subscriber, List<ChannelRequest> requests) {
         metrics.connectionOpened(Transport.WEBSOCKET);
         session = service.open(subscriber, EventLoops.current(vertx), this,
                 settings.maxPendingMessages());
@@ -88,12 +98,15 @@ final class WsConnection implements Outbound {
         keepAliveTimer = vertx.setPeriodic(settings.pingInterval().toMillis(), id -> keepAlive());
         service.subscribe(session, requests, starts -> send(ServerMessages.welcome(subscriber.userId(), starts, settings.pingInterval())))
                 .subscribe().with(starts -> {
+                    welcomed = true;
                     channel.config().setAutoRead(true);
-                    started.run();
+                    for (String op = early == null ? null : early.poll(); op != null; op = early.poll()) {
+                        handle(op);
+                    }
+                    early = null;
                 }, failure -> {
                     LOG.warnf("could not start a WebSocket session: %s", failure.toString());
                     close(CloseCode.SHUTTING_DOWN);
-                    started.run();
                 });
     }
 
@@ -134,6 +147,19 @@ final class WsConnection implements Outbound {
 
     void onText(String text) {
         answeredSinceLastPing = true;
+        if (welcomed) {
+            handle(text);
+        } else if (early == null || early.size() < MAX_EARLY_OPS) {
+            if (early == null) {
+                early = new ArrayDeque<>();
+            }
+            early.add(text);
+        } else {
+            close(CloseCode.POLICY_VIOLATION);
+        }
+    }
+
+    private void handle(String text) {
         if (ops == null) {
             ops = limits.wsOpBucket();
         }

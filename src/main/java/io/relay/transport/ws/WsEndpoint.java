@@ -1,6 +1,7 @@
 package io.relay.transport.ws;
 
 import io.quarkus.websockets.next.CloseReason;
+import io.quarkus.websockets.next.InboundProcessingMode;
 import io.quarkus.websockets.next.OnBinaryMessage;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnError;
@@ -17,18 +18,17 @@ import io.relay.metrics.RelayMetrics;
 import io.relay.subscribe.SubscriptionService;
 import io.relay.transport.SubscriberHandshake;
 import io.smallrye.common.annotation.NonBlocking;
-import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 
 /**
  * {@code /ws} on websockets-next. {@link WsHandshake} has checked and accepted the handshake before
- * the upgrade; each connection's {@link WsConnection} does the rest. Every callback runs on the
- * connection's event loop, one at a time ({@code InboundProcessingMode.SERIAL}): ops that arrive
- * before the welcome wait for {@link #open}, and afterwards each is handled before the next is read,
- * so nothing queues per connection beyond one message.
+ * the upgrade; each connection's {@link WsConnection} does the rest. Every callback is non-blocking
+ * and runs to its end on the connection's event loop, so callbacks never overlap and each message is
+ * handled before the next is read: {@code InboundProcessingMode.CONCURRENT} only spares every
+ * connection the serial mode's queue (about 1 KB of heap each), which would hold nothing.
  */
-@WebSocket(path = WsHandshake.PATH)
+@WebSocket(path = WsHandshake.PATH, inboundProcessingMode = InboundProcessingMode.CONCURRENT)
 public class WsEndpoint {
 
     private static final UserData.TypedKey<WsConnection> CONNECTION = new UserData.TypedKey<>("relay.connection");
@@ -51,7 +51,8 @@ public class WsEndpoint {
     }
 
     @OnOpen
-    Uni<Void> open(WebSocketConnection connection) {
+    @NonBlocking
+    void open(WebSocketConnection connection) {
         WsUpgradeCheck.Upgrade upgrade = connection.userData().remove(WsUpgradeCheck.UPGRADE);
         SubscriberHandshake.Accepted accepted = upgrade.accepted();
         WsConnection relay = new WsConnection((code, reason) -> {
@@ -62,8 +63,7 @@ public class WsEndpoint {
             }
         }, upgrade.channel(), vertx, service, verifier, metrics, settings, limits);
         connection.userData().put(CONNECTION, relay);
-        return Uni.createFrom().emitter(started -> relay.start(accepted.subscriber(), accepted.channels(),
-                () -> started.complete(null)));
+        relay.start(accepted.subscriber(), accepted.channels());
     }
 
     @OnTextMessage

@@ -61,8 +61,7 @@ public final class WsVertxUpgrade {
             socket.pongHandler(data -> connection.onPong());
             socket.exceptionHandler(connection::onException);
             socket.closeHandler(v -> connection.onClosed());
-            socket.pause();
-            connection.start(accepted.subscriber(), accepted.channels(), socket::resume);
+            connection.start(accepted.subscriber(), accepted.channels());
         }).onFailure(failure -> LOG.debugf("WebSocket handshake failed: %s", failure.toString()));
     }
 }
