@@ -30,6 +30,7 @@ import io.relay.subscribe.CatchUps;
 import io.relay.subscribe.Hub;
 import io.relay.subscribe.SubscriptionService;
 import io.relay.transport.SubscriberHandshake;
+import io.relay.transport.ws.WsConnections;
 import io.relay.transport.ws.WsHandshake;
 import io.relay.transport.ws.WsServerOptions;
 import io.relay.transport.ws.WsVertxUpgrade;
@@ -88,7 +89,7 @@ final class WarmUpServer implements AutoCloseable {
         SubscriberHandshake handshake = new SubscriberHandshake(
                 new SubscriberAuthenticator(verifier, new OriginPolicy(config), config), subscriptions, metrics, limits);
         new WsHandshake(handshake, config).register(router);
-        new WsVertxUpgrade(subscriptions, verifier, metrics, vertx, config, limits).register(router);
+        new WsVertxUpgrade(new WsConnections(subscriptions, verifier, metrics, vertx, config, limits)).register(router);
 
         // one server per event loop, as the replica has; a negative port is a random one they share
         HttpServerOptions options = new HttpServerOptions().setHost(LOOPBACK).setPort(-1);

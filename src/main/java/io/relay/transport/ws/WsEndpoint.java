@@ -11,14 +11,8 @@ import io.quarkus.websockets.next.OnTextMessage;
 import io.quarkus.websockets.next.UserData;
 import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
-import io.relay.RelayConfig;
-import io.relay.auth.TokenVerifier;
-import io.relay.limit.Limits;
-import io.relay.metrics.RelayMetrics;
-import io.relay.subscribe.SubscriptionService;
 import io.relay.transport.SubscriberHandshake;
 import io.smallrye.common.annotation.NonBlocking;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 
 /**
@@ -33,21 +27,10 @@ public class WsEndpoint {
 
     private static final UserData.TypedKey<WsConnection> CONNECTION = new UserData.TypedKey<>("relay.connection");
 
-    private final SubscriptionService service;
-    private final TokenVerifier verifier;
-    private final RelayMetrics metrics;
-    private final Vertx vertx;
-    private final WsSettings settings;
-    private final Limits limits;
+    private final WsConnections connections;
 
-    public WsEndpoint(SubscriptionService service, TokenVerifier verifier, RelayMetrics metrics, Vertx vertx,
-            RelayConfig config, Limits limits) {
-        this.service = service;
-        this.verifier = verifier;
-        this.metrics = metrics;
-        this.vertx = vertx;
-        this.limits = limits;
-        this.settings = WsSettings.of(config);
+    public WsEndpoint(WsConnections connections) {
+        this.connections = connections;
     }
 
     @OnOpen
@@ -55,13 +38,14 @@ public class WsEndpoint {
     void open(WebSocketConnection connection) {
         WsUpgradeCheck.Upgrade upgrade = connection.userData().remove(WsUpgradeCheck.UPGRADE);
         SubscriberHandshake.Accepted accepted = upgrade.accepted();
-        WsConnection relay = new WsConnection((code, reason) -> {
+        WsConnection relay = connections.create((code, reason) -> {
             if (!connection.isClosed()) {
+                // a close that fails finds the connection already gone: nothing is left to do
                 connection.close(new CloseReason(code, reason)).subscribe().with(done -> {
                 }, failure -> {
                 });
             }
-        }, upgrade.channel(), vertx, service, verifier, metrics, settings, limits);
+        }, upgrade.channel());
         connection.userData().put(CONNECTION, relay);
         relay.start(accepted.subscriber(), accepted.channels());
     }

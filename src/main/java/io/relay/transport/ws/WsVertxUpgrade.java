@@ -3,13 +3,7 @@ package io.relay.transport.ws;
 import org.jboss.logging.Logger;
 
 import io.netty.channel.Channel;
-import io.relay.RelayConfig;
-import io.relay.auth.TokenVerifier;
-import io.relay.limit.Limits;
-import io.relay.metrics.RelayMetrics;
-import io.relay.subscribe.SubscriptionService;
 import io.relay.transport.SubscriberHandshake;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
@@ -24,21 +18,10 @@ public final class WsVertxUpgrade {
 
     private static final Logger LOG = Logger.getLogger(WsVertxUpgrade.class);
 
-    private final SubscriptionService service;
-    private final TokenVerifier verifier;
-    private final RelayMetrics metrics;
-    private final Vertx vertx;
-    private final WsSettings settings;
-    private final Limits limits;
+    private final WsConnections connections;
 
-    public WsVertxUpgrade(SubscriptionService service, TokenVerifier verifier, RelayMetrics metrics, Vertx vertx,
-            RelayConfig config, Limits limits) {
-        this.service = service;
-        this.verifier = verifier;
-        this.metrics = metrics;
-        this.vertx = vertx;
-        this.settings = WsSettings.of(config);
-        this.limits = limits;
+    public WsVertxUpgrade(WsConnections connections) {
+        this.connections = connections;
     }
 
     /** Adds the upgrade behind {@link WsHandshake}'s check, which must be registered on the same router. */
@@ -51,11 +34,11 @@ public final class WsVertxUpgrade {
         Channel channel = WsHandshake.channel(request);
         SubscriberHandshake.Accepted accepted = WsHandshake.take(channel);
         request.toWebSocket().onSuccess(socket -> {
-            WsConnection connection = new WsConnection((code, reason) -> {
+            WsConnection connection = connections.create((code, reason) -> {
                 if (!socket.isClosed()) {
                     socket.close((short) code, reason);
                 }
-            }, channel, vertx, service, verifier, metrics, settings, limits);
+            }, channel);
             socket.textMessageHandler(connection::onText);
             socket.binaryMessageHandler(data -> connection.onBinary());
             socket.pongHandler(data -> connection.onPong());
