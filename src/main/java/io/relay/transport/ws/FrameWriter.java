@@ -28,11 +28,6 @@ final class FrameWriter {
         return buffer == null ? -1 : buffer.size();
     }
 
-    /** Flushes what Vert.x wrote during a read: it holds such writes until the read completes. */
-    void flush() {
-        belowEncoder.channel().flush();
-    }
-
     /** Writes and flushes {@code frame}, a complete frame the caller owns (a duplicate of a shared buffer). */
     void write(ByteBuf frame) {
         belowEncoder.writeAndFlush(frame, belowEncoder.voidPromise());

@@ -100,10 +100,10 @@ final class WsConnection implements Outbound {
                 .subscribe().with(starts -> {
                     welcomed = true;
                     channel.config().setAutoRead(true);
-                    for (String op = early == null ? null : early.poll(); op != null; op = early.poll()) {
-                        handle(op);
+                    if (early != null) {
+                        early.forEach(this::handle);
+                        early = null;
                     }
-                    early = null;
                 }, failure -> {
                     LOG.warnf("could not start a WebSocket session: %s", failure.toString());
                     close(CloseCode.SHUTTING_DOWN);

@@ -46,7 +46,7 @@ final class WsInboundChecks {
     }
 
     /** The close code a decoding failure earns, or null when it is not a broken peer's. */
-    static CloseCode closeCode(Throwable failure) {
+    private static CloseCode closeCode(Throwable failure) {
         if (failure instanceof TooLongFrameException) {
             return CloseCode.FRAME_TOO_BIG;
         }

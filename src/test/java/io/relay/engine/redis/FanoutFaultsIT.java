@@ -12,6 +12,7 @@ import static io.relay.engine.redis.ReplicaPair.unique;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -79,7 +80,7 @@ class FanoutFaultsIT {
         // and one subscriber per replica that stays through every fault: only the catch-up brings it what a blip lost
         List<Record> stayers = List.of(new Record(unique("chaos-stay-"), prefix, channels),
                 new Record(unique("chaos-stay-"), prefix, channels));
-        Map<Record, WsTestClient> held = new java.util.LinkedHashMap<>();
+        Map<Record, WsTestClient> held = new LinkedHashMap<>();
         ExecutorService threads = Executors.newCachedThreadPool();
         try {
             List<Future<?>> running = new ArrayList<>();
