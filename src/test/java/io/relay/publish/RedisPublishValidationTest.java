@@ -15,26 +15,18 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.relay.engine.redis.RedisTestResource;
+import io.relay.engine.redis.RedisEngineProfile;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 
 /** On the Redis engine too, a body that is not valid Unicode text is refused and writes no key. */
 @QuarkusTest
-@TestProfile(RedisPublishValidationTest.RedisEngine.class)
+@TestProfile(RedisEngineProfile.class)
 class RedisPublishValidationTest {
 
     private static final String URL = "/api/v1/notifications";
-
-    public static class RedisEngine implements QuarkusTestProfile {
-        @Override
-        public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(RedisTestResource.class));
-        }
-    }
 
     @Inject
     Redis redis;

@@ -46,13 +46,15 @@ final class WsConnection implements Outbound {
 
     private static final Logger LOG = Logger.getLogger(WsConnection.class);
     /**
-     * Ops a client may send before its welcome: reading stops at the upgrade, so only those that came
-     * in the same read can; more than a client has any use for closes the connection (1008).
+     * Ops a client may send before its welcome: reading stops at the upgrade ({@link WsReadGate}), so
+     * only those that came in the same read can; more than a client has any use for closes the
+     * connection (1008).
      */
     static final int MAX_EARLY_OPS = 64;
     private final WsPeer peer;
     private final Channel channel;
     private final FrameWriter frames;
+    private final WsReadGate reading;
     private final Vertx vertx;
     private final SubscriptionService service;
     private final TokenVerifier verifier;
@@ -75,6 +77,7 @@ final class WsConnection implements Outbound {
         this.peer = peer;
         this.channel = channel;
         this.frames = new FrameWriter(channel);
+        this.reading = channel.pipeline().get(WsReadGate.class);
         // the HTTP server sets TCP_NODELAY on every connection; a subscriber's may coalesce instead
         channel.config().setOption(ChannelOption.TCP_NODELAY, settings.tcpNoDelay());
         this.limits = limits;
@@ -94,12 +97,12 @@ final class WsConnection implements Outbound {
         metrics.connectionOpened(Transport.WEBSOCKET);
         session = service.open(subscriber, EventLoops.current(vertx), this,
                 settings.maxPendingMessages());
-        channel.config().setAutoRead(false);
+        reading.hold();
         keepAliveTimer = vertx.setPeriodic(settings.pingInterval().toMillis(), id -> keepAlive());
         service.subscribe(session, requests, starts -> send(ServerMessages.welcome(subscriber.userId(), starts, settings.pingInterval())))
                 .subscribe().with(starts -> {
                     welcomed = true;
-                    channel.config().setAutoRead(true);
+                    reading.release();
                     if (early != null) {
                         early.forEach(this::handle);
                         early = null;

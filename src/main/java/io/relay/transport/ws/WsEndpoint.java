@@ -18,9 +18,9 @@ import io.vertx.core.buffer.Buffer;
 /**
  * {@code /ws} on websockets-next. {@link WsHandshake} has checked and accepted the handshake before
  * the upgrade; each connection's {@link WsConnection} does the rest. Every callback is non-blocking
- * and runs to its end on the connection's event loop, so callbacks never overlap and each message is
- * handled before the next is read: {@code InboundProcessingMode.CONCURRENT} only spares every
- * connection the serial mode's queue (about 1 KB of heap each), which would hold nothing.
+ * and runs to its end on the connection's event loop, so callbacks never overlap: the
+ * {@code InboundProcessingMode.CONCURRENT} mode only spares every connection the serial mode's queue
+ * (about 1 KB of heap each). What waits for a callback is bounded by {@link WsReadGate}.
  */
 @WebSocket(path = WsHandshake.PATH, inboundProcessingMode = InboundProcessingMode.CONCURRENT)
 public class WsEndpoint {

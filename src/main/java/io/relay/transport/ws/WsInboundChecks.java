@@ -19,7 +19,8 @@ import io.relay.subscribe.CloseCode;
  * arrives (RFC 6455 §8.1: close 1007), and a fragmented message may not grow past the frame limit
  * (close 1009; Vert.x's own message limit raises a bare exception). A broken peer is answered right
  * here with the RFC 6455 status it earned: the libraries above would close the channel before a
- * close frame written later could leave.
+ * close frame written later could leave. Last, {@link WsReadGate} bounds what one connection may
+ * have read and not yet handled.
  */
 final class WsInboundChecks {
 
@@ -43,6 +44,7 @@ final class WsInboundChecks {
         pipeline.addBefore(VERTX_HANDLER, UTF8, new Utf8FrameValidator(false));
         pipeline.addBefore(VERTX_HANDLER, "relay-ws-message", new WebSocketFrameAggregator(maxMessageBytes));
         pipeline.addBefore(VERTX_HANDLER, "relay-ws-broken-peer", new BrokenPeer());
+        pipeline.addBefore(VERTX_HANDLER, "relay-ws-read-gate", new WsReadGate());
     }
 
     /** The close code a decoding failure earns, or null when it is not a broken peer's. */
