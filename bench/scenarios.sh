@@ -160,6 +160,64 @@ redis_stop() {
   kill "$REDIS_PID" 2>/dev/null; wait "$REDIS_PID" 2>/dev/null || true
 }
 
+# nchan_redis_start DIR / nchan_redis_stop: Nchan as Relay runs on Redis: one redis-server and two
+# nginx + Nchan instances (one worker each, as each replica is one process) storing and fanning out
+# through it with nchan_redis_pass, all on core 0, behind the same balancer as the replicas. Each
+# answers the balancer's readiness check itself. Sets NCHAN_PIDS (the nginx masters and workers) and
+# REDIS_PID.
+nchan_redis_start() {
+  local dir=$1 rport=16379 n port masters=() ports=()
+  if [ ! -f /usr/lib/nginx/modules/ngx_nchan_module.so ]; then nchan_start; nchan_stop; fi  # installs nginx and Nchan
+  taskset -c 0 redis-server --port $rport --bind 127.0.0.1 --save '' --appendonly no > "$dir/redis.log" 2>&1 &
+  REDIS_PID=$!
+  for _ in $(seq 1 50); do redis-cli -p $rport ping >/dev/null 2>&1 && break; sleep 0.1; done
+  for n in 1 2; do
+    port=$((18092 + n)); mkdir -p "$dir/nchan-$n/tmp"
+    cat > "$dir/nchan-$n/nginx.conf" <<CONF
+load_module /usr/lib/nginx/modules/ngx_nchan_module.so;
+user root;
+worker_processes 1;
+worker_rlimit_nofile 20000;
+pid $dir/nchan-$n/nginx.pid;
+error_log $dir/nchan-$n/error.log warn;
+events { worker_connections 20000; multi_accept on; }
+http {
+  access_log off;
+  client_body_temp_path $dir/nchan-$n/tmp/body;
+  proxy_temp_path $dir/nchan-$n/tmp/proxy;
+  fastcgi_temp_path $dir/nchan-$n/tmp/fastcgi;
+  uwsgi_temp_path $dir/nchan-$n/tmp/uwsgi;
+  scgi_temp_path $dir/nchan-$n/tmp/scgi;
+  keepalive_requests 1000000;
+  nchan_shared_memory_size 512m;
+  upstream redis { nchan_redis_server redis://127.0.0.1:$rport; }
+  server {
+    listen 127.0.0.1:$port backlog=4096;
+    location = /pub {
+      nchan_publisher; nchan_channel_id \$arg_channel; nchan_redis_pass redis;
+      nchan_message_buffer_length 1000; nchan_message_timeout 1h;
+    }
+    location ~ /sub/(.+)\$ { nchan_subscriber websocket; nchan_channel_id \$1; nchan_redis_pass redis; }
+    location = /q/health/ready { return 200; }
+  }
+}
+CONF
+    taskset -c 0 nginx -p "$dir/nchan-$n/" -c "$dir/nchan-$n/nginx.conf" -e "$dir/nchan-$n/error.log"
+    for _ in $(seq 1 50); do curl -sf -o /dev/null "http://127.0.0.1:$port/q/health/ready" && break; sleep 0.1; done
+    masters+=("$(cat "$dir/nchan-$n/nginx.pid")"); ports+=($port)
+  done
+  NCHAN_PIDS="$(for m in "${masters[@]}"; do echo "$m"; pgrep -P "$m"; done | paste -sd,)"
+  for p in ${NCHAN_PIDS//,/ }; do taskset -pc 0 "$p" >/dev/null; done
+  NCHAN_DIR=$dir
+  balancer_start "$dir" "${ports[@]}"
+}
+nchan_redis_stop() {
+  local n
+  kill "$LB_PID" 2>/dev/null; wait "$LB_PID" 2>/dev/null || true
+  for n in 1 2; do kill "$(cat "$NCHAN_DIR/nchan-$n/nginx.pid")" 2>/dev/null || true; done
+  kill "$REDIS_PID" 2>/dev/null; wait "$REDIS_PID" 2>/dev/null || true
+}
+
 # balanced_start DIR / balanced_stop: REPLICAS (default one) relays on the memory engine behind the
 # same balancer, to tell what the Redis engine costs from what the proxy in front of it costs. More
 # than one deliver everything only with BALANCER=channel (each replica has its channels alone).
@@ -216,7 +274,8 @@ warm_up() {
   local s=$1 times=$2 pids=$3 dir=$4 w i; shift 4
   for w in $(warmups_of "$s"); do
     for i in $(seq 1 "$times"); do
-      wsbench_run "$w" relay "$RELAY_PORT" "$pids" warmup > "$dir/warmup-$w-$i.json" 2>/dev/null
+      # a warm-up run that loses frames (aborted, slow consumers closed) has warmed all the same
+      wsbench_run "$w" relay "$RELAY_PORT" "$pids" warmup > "$dir/warmup-$w-$i.json" 2>/dev/null || true
       wait_closed "$@"
     done
   done
