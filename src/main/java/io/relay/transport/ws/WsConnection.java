@@ -52,7 +52,6 @@ final class WsConnection implements Outbound {
      */
     static final int MAX_EARLY_OPS = 64;
     private final WsPeer peer;
-    private final Channel channel;
     private final FrameWriter frames;
     private final WsReadGate reading;
     private final Vertx vertx;
@@ -75,7 +74,6 @@ final class WsConnection implements Outbound {
     WsConnection(WsPeer peer, Channel channel, Vertx vertx, SubscriptionService service,
             TokenVerifier verifier, RelayMetrics metrics, WsSettings settings, Limits limits) {
         this.peer = peer;
-        this.channel = channel;
         this.frames = new FrameWriter(channel);
         this.reading = channel.pipeline().get(WsReadGate.class);
         // the HTTP server sets TCP_NODELAY on every connection; a subscriber's may coalesce instead
