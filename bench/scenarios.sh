@@ -146,18 +146,25 @@ replicas_stop() {
   kill "$LB_PID" ${REPLICA_PIDS//,/ } 2>/dev/null; wait "$LB_PID" ${REPLICA_PIDS//,/ } 2>/dev/null || true
 }
 
-# redis_start DIR / redis_stop: one redis-server (no persistence) and REPLICAS (default two) relay
-# replicas on it, all on core 0, behind the balancer; replicas_start's variables and REDIS_PID.
-redis_start() {
-  local dir=$1 rport=16379
-  taskset -c 0 redis-server --port $rport --bind 127.0.0.1 --save '' --appendonly no > "$dir/redis.log" 2>&1 &
+# redis_server_start DIR / redis_server_stop: one redis-server (no persistence) on core 0, on
+# REDIS_PORT, its log in DIR; sets REDIS_PID.
+REDIS_PORT=16379
+redis_server_start() {
+  taskset -c 0 redis-server --port $REDIS_PORT --bind 127.0.0.1 --save '' --appendonly no > "$1/redis.log" 2>&1 &
   REDIS_PID=$!
-  for _ in $(seq 1 50); do redis-cli -p $rport ping >/dev/null 2>&1 && break; sleep 0.1; done
-  replicas_start "$dir" "${REPLICAS:-2}" RELAY_ENGINE=redis QUARKUS_REDIS_HOSTS=redis://127.0.0.1:$rport
+  for _ in $(seq 1 50); do redis-cli -p $REDIS_PORT ping >/dev/null 2>&1 && break; sleep 0.1; done
+}
+redis_server_stop() { kill "$REDIS_PID" 2>/dev/null; wait "$REDIS_PID" 2>/dev/null || true; }
+
+# redis_start DIR / redis_stop: one redis-server and REPLICAS (default two) relay replicas on it, all
+# on core 0, behind the balancer; replicas_start's variables and REDIS_PID.
+redis_start() {
+  redis_server_start "$1"
+  replicas_start "$1" "${REPLICAS:-2}" RELAY_ENGINE=redis QUARKUS_REDIS_HOSTS=redis://127.0.0.1:$REDIS_PORT
 }
 redis_stop() {
   replicas_stop
-  kill "$REDIS_PID" 2>/dev/null; wait "$REDIS_PID" 2>/dev/null || true
+  redis_server_stop
 }
 
 # nchan_redis_start DIR / nchan_redis_stop: Nchan as Relay runs on Redis: one redis-server and two
@@ -166,11 +173,9 @@ redis_stop() {
 # answers the balancer's readiness check itself. Sets NCHAN_PIDS (the nginx masters and workers) and
 # REDIS_PID.
 nchan_redis_start() {
-  local dir=$1 rport=16379 n port masters=() ports=()
+  local dir=$1 n port masters=() ports=()
   if [ ! -f /usr/lib/nginx/modules/ngx_nchan_module.so ]; then nchan_start; nchan_stop; fi  # installs nginx and Nchan
-  taskset -c 0 redis-server --port $rport --bind 127.0.0.1 --save '' --appendonly no > "$dir/redis.log" 2>&1 &
-  REDIS_PID=$!
-  for _ in $(seq 1 50); do redis-cli -p $rport ping >/dev/null 2>&1 && break; sleep 0.1; done
+  redis_server_start "$dir"
   for n in 1 2; do
     port=$((18092 + n)); mkdir -p "$dir/nchan-$n/tmp"
     cat > "$dir/nchan-$n/nginx.conf" <<CONF
@@ -190,7 +195,7 @@ http {
   scgi_temp_path $dir/nchan-$n/tmp/scgi;
   keepalive_requests 1000000;
   nchan_shared_memory_size 512m;
-  upstream redis { nchan_redis_server redis://127.0.0.1:$rport; }
+  upstream redis { nchan_redis_server redis://127.0.0.1:$REDIS_PORT; }
   server {
     listen 127.0.0.1:$port backlog=4096;
     location = /pub {
@@ -215,7 +220,7 @@ nchan_redis_stop() {
   local n
   kill "$LB_PID" 2>/dev/null; wait "$LB_PID" 2>/dev/null || true
   for n in 1 2; do kill "$(cat "$NCHAN_DIR/nchan-$n/nginx.pid")" 2>/dev/null || true; done
-  kill "$REDIS_PID" 2>/dev/null; wait "$REDIS_PID" 2>/dev/null || true
+  redis_server_stop
 }
 
 # balanced_start DIR / balanced_stop: REPLICAS (default one) relays on the memory engine behind the
