@@ -8,11 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
@@ -27,61 +27,81 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Load generator for Relay's subscriber transports (run: java bench/FallbackLoad.java ...; see
- * bench/fallback-load.sh). Holds N subscribers of one channel on one transport (ws, sse,
- * long-poll), measures the server process at rest (threads, RSS, live heap), then publishes P
- * broadcasts and measures the server's CPU per delivered notification, checking that every
- * subscriber got every notification once and in order.
+ * Load generator for the HTTP fallbacks (run: java bench/FallbackLoad.java ...; see
+ * bench/fallback-load.sh and bench/fallback-vs-nchan.sh). Holds N subscribers on one transport
+ * (ws, sse, long-poll) of Relay or of Nchan, measures the server at rest (threads, RSS, and for
+ * Relay live heap), publishes warm-up rounds, then measured rounds, and reports the server's CPU
+ * per delivered notification and the publish-to-receipt latency, checking that every subscriber
+ * got every notification once and in order.
+ *
+ * Shapes: broadcast (every subscriber on one channel, a round is one publish) and per-user (a
+ * channel per subscriber, a round is one publish to each). Each notification's data carries its
+ * round n and the nanoTime t stamped just before its publish is sent, so both services are read
+ * the same way.
  *
  * A load generator, not product code: it signs its HS256 test tokens with javax.crypto and reads
- * the few JSON fields it needs with regular expressions.
+ * the few fields it needs with regular expressions.
  */
 public class FallbackLoad {
 
-    static final Pattern OFFSET = Pattern.compile("\"offset\":(\\d+)");
+    static final Pattern ROUND_AND_TIME = Pattern.compile("\"n\":(\\d+),\"t\":(\\d+)");
     static final Pattern CURSOR = Pattern.compile("\"cursor\":\"([A-Za-z0-9_-]+)\"");
-    static final Pattern TYPE_NOTIFICATION = Pattern.compile("^\\{\"type\":\"notification\"");
+    static final Pattern NCHAN_SUBSCRIBERS = Pattern.compile("subscribers: (\\d+)");
 
     static String url;
+    static String service;
     static String mode;
+    static boolean perUser;
     static int clients;
-    static int publishes;
-    static int rate;
+    static int warmup;
+    static int rounds;
+    static double rate;
     static String key;
     static String secret;
-    static long serverPid;
-    static String channel;
+    static long[] serverPids;
     static HttpClient http;
 
-    /** One subscriber's view: the next offset it expects, and what went wrong. */
+    /** One subscriber's view: the next round it expects, and what went wrong. */
     static final class Tally {
-        long expected = -1;
+        int expected;
         int received;
         int duplicates;
         int gaps;
 
-        synchronized void offset(long offset) {
-            if (expected == -1) {
-                expected = firstOffset.get();
-            }
-            if (offset < expected) {
+        synchronized void round(int n, long sentAt) {
+            long now = System.nanoTime();
+            if (n < expected) {
                 duplicates++;
                 return;
             }
-            if (offset > expected) {
+            if (n > expected) {
                 gaps++;
             }
             received++;
-            expected = offset + 1;
+            expected = n + 1;
+            if (n >= warmup) {
+                int slot = latencyCount.getAndIncrement();
+                if (slot < latencies.length) {
+                    latencies[slot] = now - sentAt;
+                }
+            }
             delivered.incrementAndGet();
+        }
+
+        void frames(String text) {
+            Matcher matcher = ROUND_AND_TIME.matcher(text);
+            while (matcher.find()) {
+                round(Integer.parseInt(matcher.group(1)), Long.parseLong(matcher.group(2)));
+            }
         }
     }
 
-    static final AtomicLong firstOffset = new AtomicLong(-1);
     static final AtomicLong delivered = new AtomicLong();
     static final AtomicInteger ready = new AtomicInteger();
     static final AtomicInteger failures = new AtomicInteger();
     static final List<Tally> tallies = new ArrayList<>();
+    static final AtomicInteger latencyCount = new AtomicInteger();
+    static long[] latencies;
 
     public static void main(String[] args) throws Exception {
         Map<String, String> options = new HashMap<>();
@@ -89,15 +109,24 @@ public class FallbackLoad {
             options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
         }
         url = options.getOrDefault("url", "http://127.0.0.1:18092");
+        service = options.getOrDefault("service", "relay");
         mode = options.getOrDefault("mode", "sse");
+        perUser = options.getOrDefault("shape", "broadcast").equals("per-user");
         clients = Integer.parseInt(options.getOrDefault("clients", "10000"));
-        publishes = Integer.parseInt(options.getOrDefault("publishes", "50"));
-        rate = Integer.parseInt(options.getOrDefault("rate", "10"));
+        warmup = Integer.parseInt(options.getOrDefault("warmup", "0"));
+        rounds = Integer.parseInt(options.getOrDefault("publishes", "50"));
+        rate = Double.parseDouble(options.getOrDefault("rate", "10"));
         key = options.getOrDefault("publisher-key", "bench-publisher-key");
         secret = options.getOrDefault("secret", "bench-secret-0123456789-abcdefghijklmnopq");
-        serverPid = Long.parseLong(options.get("server-pid"));
-        channel = options.getOrDefault("channel", "broadcast");
-        http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(2)).connectTimeout(Duration.ofSeconds(30)).build();
+        serverPids = Arrays.stream(options.get("server-pids").split(",")).mapToLong(Long::parseLong).toArray();
+        if (!service.equals("relay") && !service.equals("nchan")) {
+            throw new IllegalArgumentException("service: relay or nchan");
+        }
+        latencies = new long[clients * rounds];
+        // HTTP/1.1 as a browser's EventSource on plain http: java.net.http would otherwise upgrade to h2c with
+        // Relay (not with nginx) and multiplex many subscribers on one connection
+        http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(Executors.newFixedThreadPool(2))
+                .connectTimeout(Duration.ofSeconds(30)).build();
 
         Snapshot empty = Snapshot.take();
         Semaphore inFlight = new Semaphore(200);
@@ -106,85 +135,174 @@ public class FallbackLoad {
             Tally tally = new Tally();
             tallies.add(tally);
             inFlight.acquire();
-            String token = token("bench-" + mode + "-" + i);
             switch (mode) {
-                case "ws" -> openWebSocket(token, tally, inFlight);
-                case "sse" -> openSse(token, tally, inFlight);
-                case "long-poll" -> startLongPoll(token, tally, inFlight);
+                case "ws" -> openWebSocket(i, tally, inFlight);
+                case "sse" -> openSse(i, tally, inFlight);
+                case "long-poll" -> startLongPoll(i, tally, inFlight);
                 default -> throw new IllegalArgumentException("mode: ws, sse or long-poll");
             }
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (ready.get() < clients && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
+        awaitSubscribers();
         double openSeconds = (System.nanoTime() - openStart) / 1e9;
         Thread.sleep(3000);
         Snapshot idle = Snapshot.take();
 
-        firstOffset.set(currentOffset() + 1);
+        publishRounds(0, warmup);
+        awaitDelivered((long) clients * warmup);
+        System.err.println("measuring");
         long cpuBefore = cpuTicks();
         long started = System.nanoTime();
-        for (int p = 0; p < publishes; p++) {
-            String body = "{\"channel\":\"" + channel + "\",\"event\":\"bench\",\"data\":{\"n\":" + p + "}}";
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url + "/api/v1/notifications"))
-                    .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 202) {
-                throw new IllegalStateException("publish answered " + response.statusCode() + " " + response.body());
-            }
-            long next = started + TimeUnit.SECONDS.toNanos(p + 1) / rate;
-            long wait = next - System.nanoTime();
-            if (wait > 0) {
-                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-            }
-        }
-        long expected = (long) clients * publishes;
-        long drainDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        long last = -1;
-        long lastChange = System.nanoTime();
-        while (delivered.get() < expected && System.nanoTime() < drainDeadline) {
-            Thread.sleep(50);
-            if (delivered.get() != last) {
-                last = delivered.get();
-                lastChange = System.nanoTime();
-            } else if (System.nanoTime() - lastChange > TimeUnit.SECONDS.toNanos(10)) {
-                break;
-            }
-        }
+        publishRounds(warmup, warmup + rounds);
+        awaitDelivered((long) clients * (warmup + rounds));
+        System.err.println("measured");
         double seconds = (System.nanoTime() - started) / 1e9;
         long cpu = cpuTicks() - cpuBefore;
-        long clk = 100;
+        long measured = delivered.get() - (long) clients * warmup;
+
         int missing = 0;
         int duplicates = 0;
         int gaps = 0;
         for (Tally tally : tallies) {
             synchronized (tally) {
-                missing += Math.max(0, publishes - tally.received);
+                missing += Math.max(0, warmup + rounds - tally.received);
                 duplicates += tally.duplicates;
                 gaps += tally.gaps;
             }
         }
-        double cpuSeconds = (double) cpu / clk;
+        long[] sorted = Arrays.copyOf(latencies, Math.min(latencyCount.get(), latencies.length));
+        Arrays.sort(sorted);
+        double cpuSeconds = cpu / 100.0;
         System.out.printf(
-                "{\"mode\":\"%s\",\"clients\":%d,\"ready\":%d,\"open_s\":%.1f,\"failures\":%d,"
-                        + "\"server_threads_empty\":%d,\"server_threads_idle\":%d,"
-                        + "\"server_rss_mb_empty\":%.1f,\"server_rss_mb_idle\":%.1f,"
-                        + "\"server_heap_mb_empty\":%.1f,\"server_heap_mb_idle\":%.1f,"
+                "{\"service\":\"%s\",\"mode\":\"%s\",\"shape\":\"%s\",\"clients\":%d,\"ready\":%d,\"open_s\":%.1f,\"failures\":%d,"
+                        + "\"server_threads_idle\":%d,\"server_rss_mb_empty\":%.1f,\"server_rss_mb_idle\":%.1f,"
                         + "\"heap_kb_per_subscriber\":%.2f,\"rss_kb_per_subscriber\":%.2f,"
-                        + "\"publishes\":%d,\"delivered\":%d,\"expected\":%d,\"missing\":%d,\"duplicates\":%d,\"gaps\":%d,"
-                        + "\"seconds\":%.2f,\"server_cpu_s\":%.2f,\"server_cpu_us_per_delivery\":%.2f}%n",
-                mode, clients, ready.get(), openSeconds, failures.get(), empty.threads, idle.threads,
-                empty.rssKb / 1024.0, idle.rssKb / 1024.0, empty.heapKb / 1024.0, idle.heapKb / 1024.0,
+                        + "\"warmup_rounds\":%d,\"rounds\":%d,\"delivered\":%d,\"missing\":%d,\"duplicates\":%d,\"gaps\":%d,"
+                        + "\"seconds\":%.2f,\"server_cpu_s\":%.2f,\"cpu_us_per_delivery\":%.2f,"
+                        + "\"latency_ms_p50\":%.2f,\"latency_ms_p99\":%.2f,\"latency_ms_max\":%.2f}%n",
+                service, mode, perUser ? "per-user" : "broadcast", clients, ready.get(), openSeconds, failures.get(),
+                idle.threads, empty.rssKb / 1024.0, idle.rssKb / 1024.0,
                 (idle.heapKb - empty.heapKb) / (double) clients, (idle.rssKb - empty.rssKb) / (double) clients,
-                publishes, delivered.get(), expected, missing, duplicates, gaps, seconds, cpuSeconds,
-                cpuSeconds * 1e6 / Math.max(1, delivered.get()));
+                warmup, rounds, measured, missing, duplicates, gaps, seconds, cpuSeconds, cpuSeconds * 1e6 / Math.max(1, measured),
+                percentile(sorted, 0.50), percentile(sorted, 0.99), percentile(sorted, 1.0));
         System.exit(0);
     }
 
-    static void openWebSocket(String token, Tally tally, Semaphore inFlight) {
-        http.newWebSocketBuilder().header("Authorization", "Bearer " + token)
-                .buildAsync(URI.create(url.replaceFirst("^http", "ws") + "/ws?channel=" + channel), new WebSocket.Listener() {
+    static double percentile(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return -1;
+        }
+        int index = (int) Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1);
+        return sorted[Math.max(0, index)] / 1e6;
+    }
+
+    static String sub(int client) {
+        return "bench-" + mode + "-" + client;
+    }
+
+    /** The channel a client's notifications are published to. */
+    static String channel(int client) {
+        if (!perUser) {
+            return "broadcast";
+        }
+        return service.equals("nchan") ? "u" + client : "user:" + sub(client);
+    }
+
+    /** Where client i subscribes: Relay's endpoint for the mode, or Nchan's one location for all. */
+    static URI subscribeUri(int client, String relayPath) {
+        if (service.equals("nchan")) {
+            return URI.create(url + "/sub/" + channel(client));
+        }
+        return URI.create(url + relayPath + (perUser ? "" : "?channel=broadcast"));
+    }
+
+    static HttpRequest.Builder subscribeRequest(int client, String relayPath) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(subscribeUri(client, relayPath));
+        return service.equals("relay") ? request.header("Authorization", "Bearer " + token(sub(client))) : request;
+    }
+
+    /**
+     * Publishes rounds [from, to): paced at `rate` publishes a second. Broadcast publishes one at a
+     * time, so that the channel's order is the order of n even when the generator runs late;
+     * per-user, at most 16 in flight (a channel's rounds are seconds apart).
+     */
+    static void publishRounds(int from, int to) throws Exception {
+        int parallel = perUser ? 16 : 1;
+        Semaphore inFlight = new Semaphore(parallel);
+        long started = System.nanoTime();
+        long count = 0;
+        for (int n = from; n < to; n++) {
+            for (int client = 0; client < (perUser ? clients : 1); client++) {
+                long next = started + (long) (TimeUnit.SECONDS.toNanos(count++) / rate);
+                long wait = next - System.nanoTime();
+                if (wait > 0) {
+                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                }
+                inFlight.acquire();
+                http.sendAsync(publishRequest(channel(client), n), HttpResponse.BodyHandlers.ofString()).whenComplete((response, failure) -> {
+                    inFlight.release();
+                    if (failure != null || response.statusCode() / 100 != 2) {
+                        failures.incrementAndGet();
+                        System.err.println("publish failed: " + (failure != null ? failure : response.statusCode() + " " + response.body()));
+                    }
+                });
+            }
+        }
+        inFlight.acquire(parallel);
+    }
+
+    static HttpRequest publishRequest(String channel, int n) {
+        String data = "{\"n\":" + n + ",\"t\":" + System.nanoTime() + "}";
+        if (service.equals("nchan")) {
+            return HttpRequest.newBuilder(URI.create(url + "/pub?channel=" + channel))
+                    .POST(HttpRequest.BodyPublishers.ofString(data)).build();
+        }
+        return HttpRequest.newBuilder(URI.create(url + "/api/v1/notifications"))
+                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"channel\":\"" + channel + "\",\"event\":\"bench\",\"data\":" + data + "}"))
+                .build();
+    }
+
+    /** Until every subscriber is waiting: Relay's welcome or first poll, Nchan's own subscriber count. */
+    static void awaitSubscribers() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline) {
+            if (service.equals("relay") ? ready.get() >= clients : nchanSubscribers() >= clients) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        System.err.println("not every subscriber is ready: " + (service.equals("relay") ? ready.get() : nchanSubscribers()));
+    }
+
+    static int nchanSubscribers() throws Exception {
+        String status = http.send(HttpRequest.newBuilder(URI.create(url + "/nchan_status")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        Matcher matcher = NCHAN_SUBSCRIBERS.matcher(status);
+        return matcher.find() ? Integer.parseInt(matcher.group(1)) : 0;
+    }
+
+    /** Until `expected` deliveries arrived, or 10 s passed with none. */
+    static void awaitDelivered(long expected) throws InterruptedException {
+        long last = -1;
+        long lastChange = System.nanoTime();
+        while (delivered.get() < expected) {
+            Thread.sleep(20);
+            if (delivered.get() != last) {
+                last = delivered.get();
+                lastChange = System.nanoTime();
+            } else if (System.nanoTime() - lastChange > TimeUnit.SECONDS.toNanos(10)) {
+                return;
+            }
+        }
+    }
+
+    static void openWebSocket(int client, Tally tally, Semaphore inFlight) throws Exception {
+        if (service.equals("nchan")) {
+            throw new IllegalArgumentException("Nchan's WebSocket is measured by ../shared/wsbench");
+        }
+        URI uri = URI.create(url.replaceFirst("^http", "ws") + "/ws" + (perUser ? "" : "?channel=broadcast"));
+        http.newWebSocketBuilder().header("Authorization", "Bearer " + token(sub(client)))
+                .buildAsync(uri, new WebSocket.Listener() {
                     final StringBuilder text = new StringBuilder();
                     boolean welcomed;
 
@@ -192,18 +310,14 @@ public class FallbackLoad {
                     public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
                         text.append(data);
                         if (last) {
-                            String frame = text.toString();
-                            text.setLength(0);
                             if (!welcomed) {
                                 welcomed = true;
                                 ready.incrementAndGet();
                                 inFlight.release();
-                            } else if (TYPE_NOTIFICATION.matcher(frame).find()) {
-                                Matcher offset = OFFSET.matcher(frame);
-                                if (offset.find()) {
-                                    tally.offset(Long.parseLong(offset.group(1)));
-                                }
+                            } else {
+                                tally.frames(text.toString());
                             }
+                            text.setLength(0);
                         }
                         socket.request(1);
                         return null;
@@ -215,17 +329,17 @@ public class FallbackLoad {
                 });
     }
 
-    static void openSse(String token, Tally tally, Semaphore inFlight) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url + "/api/v1/notifications/stream?channel=" + channel))
-                .header("Authorization", "Bearer " + token).build();
+    static void openSse(int client, Tally tally, Semaphore inFlight) throws Exception {
+        HttpRequest request = subscribeRequest(client, "/api/v1/notifications/stream").header("Accept", "text/event-stream").build();
         http.sendAsync(request, HttpResponse.BodyHandlers.fromLineSubscriber(new Flow.Subscriber<String>() {
-            Flow.Subscription subscription;
             boolean welcomed;
 
             @Override
             public void onSubscribe(Flow.Subscription subscription) {
-                this.subscription = subscription;
                 subscription.request(Long.MAX_VALUE);
+                if (service.equals("nchan")) {
+                    inFlight.release();
+                }
             }
 
             @Override
@@ -233,16 +347,13 @@ public class FallbackLoad {
                 if (!line.startsWith("data: ")) {
                     return;
                 }
-                if (!welcomed) {
+                if (service.equals("relay") && !welcomed) {
                     welcomed = true;
                     ready.incrementAndGet();
                     inFlight.release();
                     return;
                 }
-                Matcher offset = OFFSET.matcher(line);
-                if (offset.find()) {
-                    tally.offset(Long.parseLong(offset.group(1)));
-                }
+                tally.frames(line);
             }
 
             @Override
@@ -260,57 +371,71 @@ public class FallbackLoad {
         });
     }
 
-    static void startLongPoll(String token, Tally tally, Semaphore inFlight) {
-        HttpRequest first = HttpRequest.newBuilder(URI.create(url + "/api/v1/notifications?channel=" + channel))
-                .header("Authorization", "Bearer " + token).build();
-        http.sendAsync(first, HttpResponse.BodyHandlers.ofString()).thenAccept(response -> {
-            Matcher cursor = CURSOR.matcher(response.body());
-            cursor.find();
-            ready.incrementAndGet();
+    /**
+     * Relay: a poll for the cursor, then long-polls from it. Nchan: its long-poll from the time the
+     * subscriber starts, then from each answer's Last-Modified and Etag. An Nchan long-poll answers
+     * nothing until a message comes, so its handshake slot is freed once the request is out.
+     */
+    static void startLongPoll(int client, Tally tally, Semaphore inFlight) throws Exception {
+        if (service.equals("nchan")) {
+            Thread.sleep(0, 500_000);
             inFlight.release();
-            longPoll(token, cursor.group(1), tally);
-        }).exceptionally(failure -> {
-            failures.incrementAndGet();
-            inFlight.release();
-            return null;
-        });
-    }
-
-    static void longPoll(String token, String cursor, Tally tally) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url + "/api/v1/notifications/long-poll?timeout=60&cursor="
-                + cursor)).timeout(Duration.ofSeconds(90)).header("Authorization", "Bearer " + token).build();
-        http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenAccept(response -> {
-            String body = response.body();
-            Matcher offsets = OFFSET.matcher(body);
-            while (offsets.find()) {
-                tally.offset(Long.parseLong(offsets.group(1)));
-            }
-            Matcher next = CURSOR.matcher(body);
-            if (response.statusCode() == 200 && next.find()) {
-                longPoll(token, next.group(1), tally);
-            } else {
-                failures.incrementAndGet();
-            }
-        }).exceptionally(failure -> {
-            failures.incrementAndGet();
-            return null;
-        });
-    }
-
-    /** The channel's latest offset, read from the cursor a poll answers (its encoding is in docs/protocol.md). */
-    static long currentOffset() throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url + "/api/v1/notifications?channel="
-                + channel)).header("Authorization", "Bearer " + token("bench-probe")).build(), HttpResponse.BodyHandlers.ofString());
-        Matcher cursor = CURSOR.matcher(response.body());
-        cursor.find();
-        String text = new String(Base64.getUrlDecoder().decode(cursor.group(1)), StandardCharsets.US_ASCII);
-        for (String line : text.split("\n")) {
-            String[] fields = line.split(" ");
-            if (fields.length == 3 && fields[0].equals(channel)) {
-                return Long.parseLong(fields[2]);
-            }
+            nchanLongPoll(client, null, null, tally);
+            return;
         }
-        throw new IllegalStateException("no position for " + channel + " in " + text);
+        http.sendAsync(subscribeRequest(client, "/api/v1/notifications").build(), HttpResponse.BodyHandlers.ofString())
+                .thenAccept(response -> {
+                    Matcher cursor = CURSOR.matcher(response.body());
+                    cursor.find();
+                    ready.incrementAndGet();
+                    inFlight.release();
+                    relayLongPoll(client, cursor.group(1), tally);
+                }).exceptionally(failure -> {
+                    failures.incrementAndGet();
+                    inFlight.release();
+                    return null;
+                });
+    }
+
+    static void relayLongPoll(int client, String cursor, Tally tally) {
+        try {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(url + "/api/v1/notifications/long-poll?timeout=60&cursor=" + cursor))
+                    .timeout(Duration.ofSeconds(90)).header("Authorization", "Bearer " + token(sub(client))).build();
+            http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenAccept(response -> {
+                tally.frames(response.body());
+                Matcher next = CURSOR.matcher(response.body());
+                if (response.statusCode() == 200 && next.find()) {
+                    relayLongPoll(client, next.group(1), tally);
+                } else {
+                    failures.incrementAndGet();
+                }
+            }).exceptionally(failure -> {
+                failures.incrementAndGet();
+                return null;
+            });
+        } catch (Exception e) {
+            failures.incrementAndGet();
+        }
+    }
+
+    static void nchanLongPoll(int client, String lastModified, String etag, Tally tally) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(subscribeUri(client, null)).timeout(Duration.ofSeconds(90));
+        if (lastModified != null) {
+            request.header("If-Modified-Since", lastModified).header("If-None-Match", etag);
+        }
+        http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString()).thenAccept(response -> {
+            if (response.statusCode() == 200) {
+                tally.frames(response.body());
+            } else if (response.statusCode() != 304 && response.statusCode() != 408) {
+                failures.incrementAndGet();
+                return;
+            }
+            nchanLongPoll(client, response.headers().firstValue("Last-Modified").orElse(lastModified),
+                    response.headers().firstValue("Etag").orElse(etag), tally);
+        }).exceptionally(failure -> {
+            failures.incrementAndGet();
+            return null;
+        });
     }
 
     static String token(String sub) throws Exception {
@@ -324,31 +449,42 @@ public class FallbackLoad {
         return header + "." + payload + "." + signature;
     }
 
+    /** CPU ticks (1/100 s) of the server's processes: Relay's JVM, or nginx's master and workers. */
     static long cpuTicks() throws Exception {
-        String stat = Files.readString(Path.of("/proc/" + serverPid + "/stat"));
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        long ticks = 0;
+        for (long pid : serverPids) {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        }
+        return ticks;
     }
 
-    /** The server at one moment: threads, resident memory and live heap (after a full GC). */
+    /** The server at one moment: threads, resident memory and, for Relay's JVM, live heap after a full GC. */
     record Snapshot(int threads, long rssKb, long heapKb) {
         static Snapshot take() throws Exception {
-            new ProcessBuilder("jcmd", Long.toString(serverPid), "GC.run").redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
-            Thread.sleep(500);
-            String[] gc = new String(new ProcessBuilder("jstat", "-gc", Long.toString(serverPid))
-                    .redirectErrorStream(true).start().getInputStream().readAllBytes(), StandardCharsets.UTF_8)
-                    .lines().skip(1).findFirst().orElseThrow().trim().split("\\s+");
-            // survivors, eden and old generation in use (KB), as bench/idle-connections.sh reads them
-            long heap = (long) (Double.parseDouble(gc[2]) + Double.parseDouble(gc[3]) + Double.parseDouble(gc[5])
-                    + Double.parseDouble(gc[7]));
+            long heap = 0;
+            if (service.equals("relay")) {
+                String pid = Long.toString(serverPids[0]);
+                new ProcessBuilder("jcmd", pid, "GC.run").redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+                Thread.sleep(500);
+                String[] gc = new String(new ProcessBuilder("jstat", "-gc", pid).redirectErrorStream(true).start()
+                        .getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().skip(1).findFirst().orElseThrow()
+                        .trim().split("\\s+");
+                // survivors, eden and old generation in use (KB), as bench/idle-connections.sh reads them
+                heap = (long) (Double.parseDouble(gc[2]) + Double.parseDouble(gc[3]) + Double.parseDouble(gc[5])
+                        + Double.parseDouble(gc[7]));
+            }
             int threads = 0;
             long rss = 0;
-            for (String line : Files.readAllLines(Path.of("/proc/" + serverPid + "/status"))) {
-                if (line.startsWith("Threads:")) {
-                    threads = Integer.parseInt(line.split("\\s+")[1]);
-                } else if (line.startsWith("VmRSS:")) {
-                    rss = Long.parseLong(line.split("\\s+")[1]);
+            for (long pid : serverPids) {
+                for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                    if (line.startsWith("Threads:")) {
+                        threads += Integer.parseInt(line.split("\\s+")[1]);
+                    } else if (line.startsWith("VmRSS:")) {
+                        rss += Long.parseLong(line.split("\\s+")[1]);
+                    }
                 }
             }
             return new Snapshot(threads, rss, heap);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Holds N subscribers of `broadcast` on each transport (ws, sse, long-poll) against the packaged
 # service, then publishes P broadcasts; prints one JSON line per transport (threads, RSS, live heap
-# per subscriber, server CPU per delivery, missing/duplicates/gaps). Service on core 0, load on core 1.
+# per subscriber, server CPU per delivery, latency, missing/duplicates/gaps). Service on core 0, load on core 1.
 # Usage: bench/fallback-load.sh [clients=10000] [publishes=50] [rate=10] [modes="ws sse long-poll"]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,7 +16,7 @@ for mode in $MODES; do
   PID=$!
   for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$PORT/q/health/ready" > /dev/null && break; sleep 0.5; done
   taskset -c 1 java -Xmx3g bench/FallbackLoad.java --url "http://127.0.0.1:$PORT" --mode "$mode" --clients "$CLIENTS" \
-    --publishes "$PUBLISHES" --rate "$RATE" --publisher-key $KEY --secret $SECRET --server-pid $PID \
+    --publishes "$PUBLISHES" --rate "$RATE" --publisher-key $KEY --secret $SECRET --server-pids $PID \
     2> "$OUT/load-$mode.log" | tee -a "$OUT/results.jsonl"
   kill $PID; wait $PID 2>/dev/null || true
 done
