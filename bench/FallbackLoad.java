@@ -50,6 +50,8 @@ public class FallbackLoad {
 
     static String url;
     static String service;
+    /** Nchan rather than Relay: its own subscribe and publish locations, no tokens, no welcome. */
+    static boolean nchan;
     static String mode;
     static boolean perUser;
     static int clients;
@@ -122,6 +124,7 @@ public class FallbackLoad {
         if (!service.equals("relay") && !service.equals("nchan")) {
             throw new IllegalArgumentException("service: relay or nchan");
         }
+        nchan = service.equals("nchan");
         latencies = new long[clients * rounds];
         // HTTP/1.1 as a browser's EventSource on plain http: java.net.http would otherwise upgrade to h2c with
         // Relay (not with nginx) and multiplex many subscribers on one connection
@@ -204,12 +207,12 @@ public class FallbackLoad {
         if (!perUser) {
             return "broadcast";
         }
-        return service.equals("nchan") ? "u" + client : "user:" + sub(client);
+        return nchan ? "u" + client : "user:" + sub(client);
     }
 
     /** Where client i subscribes: Relay's endpoint for the mode, or Nchan's one location for all. */
     static URI subscribeUri(int client, String relayPath) {
-        if (service.equals("nchan")) {
+        if (nchan) {
             return URI.create(url + "/sub/" + channel(client));
         }
         return URI.create(url + relayPath + (perUser ? "" : "?channel=broadcast"));
@@ -217,7 +220,7 @@ public class FallbackLoad {
 
     static HttpRequest.Builder subscribeRequest(int client, String relayPath) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(subscribeUri(client, relayPath));
-        return service.equals("relay") ? request.header("Authorization", "Bearer " + token(sub(client))) : request;
+        return nchan ? request : request.header("Authorization", "Bearer " + token(sub(client)));
     }
 
     /**
@@ -252,7 +255,7 @@ public class FallbackLoad {
 
     static HttpRequest publishRequest(String channel, int n) {
         String data = "{\"n\":" + n + ",\"t\":" + System.nanoTime() + "}";
-        if (service.equals("nchan")) {
+        if (nchan) {
             return HttpRequest.newBuilder(URI.create(url + "/pub?channel=" + channel))
                     .POST(HttpRequest.BodyPublishers.ofString(data)).build();
         }
@@ -266,12 +269,12 @@ public class FallbackLoad {
     static void awaitSubscribers() throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (System.nanoTime() < deadline) {
-            if (service.equals("relay") ? ready.get() >= clients : nchanSubscribers() >= clients) {
+            if (nchan ? nchanSubscribers() >= clients : ready.get() >= clients) {
                 return;
             }
             Thread.sleep(100);
         }
-        System.err.println("not every subscriber is ready: " + (service.equals("relay") ? ready.get() : nchanSubscribers()));
+        System.err.println("not every subscriber is ready: " + (nchan ? nchanSubscribers() : ready.get()));
     }
 
     static int nchanSubscribers() throws Exception {
@@ -297,7 +300,7 @@ public class FallbackLoad {
     }
 
     static void openWebSocket(int client, Tally tally, Semaphore inFlight) throws Exception {
-        if (service.equals("nchan")) {
+        if (nchan) {
             throw new IllegalArgumentException("Nchan's WebSocket is measured by ../shared/wsbench");
         }
         URI uri = URI.create(url.replaceFirst("^http", "ws") + "/ws" + (perUser ? "" : "?channel=broadcast"));
@@ -337,7 +340,7 @@ public class FallbackLoad {
             @Override
             public void onSubscribe(Flow.Subscription subscription) {
                 subscription.request(Long.MAX_VALUE);
-                if (service.equals("nchan")) {
+                if (nchan) {
                     inFlight.release();
                 }
             }
@@ -347,7 +350,7 @@ public class FallbackLoad {
                 if (!line.startsWith("data: ")) {
                     return;
                 }
-                if (service.equals("relay") && !welcomed) {
+                if (!nchan && !welcomed) {
                     welcomed = true;
                     ready.incrementAndGet();
                     inFlight.release();
@@ -377,7 +380,7 @@ public class FallbackLoad {
      * nothing until a message comes, so its handshake slot is freed once the request is out.
      */
     static void startLongPoll(int client, Tally tally, Semaphore inFlight) throws Exception {
-        if (service.equals("nchan")) {
+        if (nchan) {
             Thread.sleep(0, 500_000);
             inFlight.release();
             nchanLongPoll(client, null, null, tally);
@@ -464,7 +467,7 @@ public class FallbackLoad {
     record Snapshot(int threads, long rssKb, long heapKb) {
         static Snapshot take() throws Exception {
             long heap = 0;
-            if (service.equals("relay")) {
+            if (!nchan) {
                 String pid = Long.toString(serverPids[0]);
                 new ProcessBuilder("jcmd", pid, "GC.run").redirectErrorStream(true)
                         .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();

@@ -5,18 +5,18 @@
 # Usage: bench/fallback-load.sh [clients=10000] [publishes=50] [rate=10] [modes="ws sse long-poll"]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/scenarios.sh
+source bench/scenarios.sh
 CLIENTS="${1:-10000}"; PUBLISHES="${2:-50}"; RATE="${3:-10}"; MODES="${4:-ws sse long-poll}"
-PORT=18092; KEY=bench-publisher-key; SECRET=bench-secret-0123456789-abcdefghijklmnopq
+PORT=18092
 OUT="${OUT:-/tmp/relay-fallback}"; mkdir -p "$OUT"
-ulimit -n 20000
-[ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -q -B package -DskipTests
+package_if_stale
 for mode in $MODES; do
-  RELAY_PUBLISHER_KEYS=$KEY RELAY_AUTH_HMAC_SECRET=$SECRET QUARKUS_HTTP_PORT=$PORT QUARKUS_HTTP_HOST=127.0.0.1 \
-    taskset -c 0 java -jar target/quarkus-app/quarkus-run.jar > "$OUT/relay-$mode.log" 2>&1 &
+  relay_start $PORT "" > "$OUT/relay-$mode.log" 2>&1 &
   PID=$!
-  for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$PORT/q/health/ready" > /dev/null && break; sleep 0.5; done
+  wait_ready $PORT
   taskset -c 1 java -Xmx3g bench/FallbackLoad.java --url "http://127.0.0.1:$PORT" --mode "$mode" --clients "$CLIENTS" \
-    --publishes "$PUBLISHES" --rate "$RATE" --publisher-key $KEY --secret $SECRET --server-pids $PID \
+    --publishes "$PUBLISHES" --rate "$RATE" --publisher-key "$PUBKEY" --secret "$SECRET" --server-pids $PID \
     2> "$OUT/load-$mode.log" | tee -a "$OUT/results.jsonl"
   kill $PID; wait $PID 2>/dev/null || true
 done

@@ -77,13 +77,18 @@ wsbench_run() {
 }
 
 
+# nginx_pin MASTER...: sets NCHAN_PIDS to the nginx masters and their workers, all pinned to core 0.
+nginx_pin() {
+  local m p
+  NCHAN_PIDS="$(for m in "$@"; do echo "$m"; pgrep -P "$m"; done | paste -sd,)"
+  for p in ${NCHAN_PIDS//,/ }; do taskset -pc 0 "$p" >/dev/null; done
+}
+
 # nchan_start / nchan_stop: ../shared/wsbench's Nchan peer on port 8091, pinned to core 0; NCHAN_PIDS.
 nchan_start() {
   ../shared/wsbench/peers/nchan/stop.sh >/dev/null 2>&1
   ../shared/wsbench/peers/nchan/start.sh >/dev/null
-  local master; master="$(cat /tmp/nchan-run/nginx.pid)"
-  NCHAN_PIDS="$master,$(pgrep -P "$master" | paste -sd,)"
-  for p in ${NCHAN_PIDS//,/ }; do taskset -pc 0 "$p" >/dev/null; done
+  nginx_pin "$(cat /tmp/nchan-run/nginx.pid)"
 }
 nchan_stop() { ../shared/wsbench/peers/nchan/stop.sh >/dev/null 2>&1; }
 
@@ -211,8 +216,7 @@ CONF
     for _ in $(seq 1 50); do curl -sf -o /dev/null "http://127.0.0.1:$port/q/health/ready" && break; sleep 0.1; done
     masters+=("$(cat "$dir/nchan-$n/nginx.pid")"); ports+=($port)
   done
-  NCHAN_PIDS="$(for m in "${masters[@]}"; do echo "$m"; pgrep -P "$m"; done | paste -sd,)"
-  for p in ${NCHAN_PIDS//,/ }; do taskset -pc 0 "$p" >/dev/null; done
+  nginx_pin "${masters[@]}"
   NCHAN_DIR=$dir
   balancer_start "$dir" "${ports[@]}"
 }
