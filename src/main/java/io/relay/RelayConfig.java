@@ -205,7 +205,8 @@ public interface RelayConfig {
 
         /**
          * {@code relay.redis.request-timeout}: how long presence and disconnect wait for the other
-         * replicas' answers, and a Pub/Sub SUBSCRIBE for Redis's (then the connection is made again).
+         * replicas' answers, and a Pub/Sub SUBSCRIBE for Redis's (then the connection is made again);
+         * a subscriber waits up to twice this for the fan-out before it is answered unavailable.
          */
         @WithDefault("2s")
         Duration requestTimeout();

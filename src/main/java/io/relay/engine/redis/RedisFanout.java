@@ -37,6 +37,8 @@ public final class RedisFanout implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(RedisFanout.class);
     private static final long FIRST_BACKOFF_MILLIS = 100;
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+    private static final Duration RETRY_BACKOFF = Duration.ofMillis(50);
+    private static final Duration MAX_RETRY_BACKOFF = Duration.ofMillis(500);
 
     private final Redis redis;
     private final Vertx vertx;
@@ -64,18 +66,30 @@ public final class RedisFanout implements AutoCloseable {
         this.subscribeTimeout = subscribeTimeout;
     }
 
-    /** Completes once Redis confirmed the subscription: from then on no notification of the channel is missed. */
+    /**
+     * Completes once Redis confirmed the subscription: from then on no notification of the channel is
+     * missed. A subscribe that meets a dropped or unanswering connection waits for the one made again
+     * (retried with backoff for twice the SUBSCRIBE timeout: one that timed out, one on the new
+     * connection), so a Pub/Sub blip delays a subscriber instead of refusing it.
+     */
     public Uni<Void> subscribe(ChannelName channel) {
-        CompletableFuture<Void> subscribed;
         synchronized (this) {
-            Entry entry = channels.computeIfAbsent(channel, c -> new Entry());
-            entry.count++;
-            if (entry.subscribed == null || entry.subscribed.isCompletedExceptionally()) {
-                entry.subscribed = subscribeOn(RedisKeys.fanout(channel));
-            }
-            subscribed = entry.subscribed;
+            channels.computeIfAbsent(channel, c -> new Entry()).count++;
         }
-        return unavailableOnFailure(Uni.createFrom().completionStage(subscribed));
+        return unavailableOnFailure(Uni.createFrom().completionStage(() -> subscription(channel))
+                .onFailure().retry().withBackOff(RETRY_BACKOFF, MAX_RETRY_BACKOFF).expireIn(2 * subscribeTimeout.toMillis()));
+    }
+
+    /** The channel's SUBSCRIBE, sent again if the last one failed; done at once if it is no longer wanted. */
+    private synchronized CompletableFuture<Void> subscription(ChannelName channel) {
+        Entry entry = channels.get(channel);
+        if (entry == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        if (entry.subscribed == null || entry.subscribed.isCompletedExceptionally()) {
+            entry.subscribed = subscribeOn(RedisKeys.fanout(channel));
+        }
+        return entry.subscribed;
     }
 
     public void unsubscribe(ChannelName channel) {

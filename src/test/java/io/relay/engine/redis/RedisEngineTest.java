@@ -106,6 +106,22 @@ class RedisEngineTest extends EngineContractTest {
     }
 
     @Test
+    void subscribesInFlightWhenThePubSubConnectionIsKilledCompleteOnTheOneMadeAgain() throws Exception {
+        listen("before");
+        List<CompletableFuture<Void>> subscribes = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            subscribes.add(engine.broker().subscribe(ChannelName.of("blip-" + i)).subscribeAsCompletionStage());
+            if (i % 10 == 9) {
+                server.command("CLIENT", "KILL", "TYPE", "pubsub");
+            }
+        }
+        for (CompletableFuture<Void> subscribe : subscribes) {
+            subscribe.get(10, TimeUnit.SECONDS);
+        }
+        assertEquals(31, fanout.channelCount());
+    }
+
+    @Test
     void publishesOfOneEventLoopTurnGoToRedisAsOneScriptCall() {
         publish("0", "turn");
         send(Request.cmd(Command.CONFIG).arg("RESETSTAT"));
