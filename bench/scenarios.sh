@@ -33,7 +33,7 @@ relay_start() {
   local port=$1 jvm=$2; shift 2
   # shellcheck disable=SC2086
   exec env QUARKUS_HTTP_PORT="$port" QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_PROFILE=prod RELAY_PUBLISHER_KEYS="$PUBKEY" \
-    RELAY_AUTH_HMAC_SECRET="$SECRET" "$@" taskset -c 0 java $jvm -jar target/quarkus-app/quarkus-run.jar
+    RELAY_AUTH_HMAC_SECRET="$SECRET" "$@" taskset -c 0 java $jvm -jar "${RELAY_APP:-target/quarkus-app}/quarkus-run.jar"
 }
 
 # The packaged relay, rebuilt when a source or the pom is newer than it.
