@@ -31,7 +31,6 @@ load_flags() {
   esac
 }
 
-# run_load SERVICE URL PIDS SHAPE MODE: one FallbackLoad run; its JSON line on stdout and in results.jsonl.
 # run_load SERVICE URL PIDS SHAPE MODE [BUILD]: one FallbackLoad run; its JSON line (with the build's label) on
 # stdout and in results.jsonl.
 run_load() {
