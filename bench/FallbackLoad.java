@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
 import java.util.concurrent.Semaphore;
@@ -441,7 +442,20 @@ public class FallbackLoad {
         });
     }
 
-    static String token(String sub) throws Exception {
+    /** Each subscriber's token, made once: a client presents the same token on every request until it refreshes it. */
+    static final Map<String, String> tokens = new ConcurrentHashMap<>();
+
+    static String token(String sub) {
+        return tokens.computeIfAbsent(sub, s -> {
+            try {
+                return sign(s);
+            } catch (Exception e) {
+                throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+            }
+        });
+    }
+
+    static String sign(String sub) throws Exception {
         Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
         String header = b64.encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
         String payload = b64.encodeToString(("{\"sub\":\"" + sub + "\",\"exp\":" + (System.currentTimeMillis() / 1000 + 3600)
