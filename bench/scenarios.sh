@@ -28,12 +28,13 @@ scenario_flags() {
 per_user() { case "$1" in c|latency) return 0 ;; *) return 1 ;; esac; }
 
 # relay_start PORT "JVM flags" [ENV=value...]: the packaged relay on core 0 (memory engine unless the
-# env says otherwise); run it in the background: $! is the JVM's pid.
+# env says otherwise); run it in the background: $! is the JVM's pid. RELAY_JVM adds JVM options to
+# every relay a bench starts (a collector, the container image's options, -Xlog:gc).
 relay_start() {
   local port=$1 jvm=$2; shift 2
   # shellcheck disable=SC2086
   exec env QUARKUS_HTTP_PORT="$port" QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_PROFILE=prod RELAY_PUBLISHER_KEYS="$PUBKEY" \
-    RELAY_AUTH_HMAC_SECRET="$SECRET" "$@" taskset -c 0 java $jvm -jar "${RELAY_APP:-target/quarkus-app}/quarkus-run.jar"
+    RELAY_AUTH_HMAC_SECRET="$SECRET" "$@" taskset -c 0 java $jvm ${RELAY_JVM:-} -jar "${RELAY_APP:-target/quarkus-app}/quarkus-run.jar"
 }
 
 # The packaged relay, rebuilt when a source or the pom is newer than it.
