@@ -39,7 +39,8 @@ public final class MemoryBroker implements Broker {
         List<PublishResult.Placement> placements = new ArrayList<>(request.channels().size());
         for (ChannelName name : request.channels()) {
             StreamPosition position = channels.withChannel(name, false, channel -> {
-                Notification notification = new Notification(request.id(), name,
+                // the channel's own name: a stored notification does not keep the request's copy alive
+                Notification notification = new Notification(request.id(), channel.name(),
                         new StreamPosition(channel.epoch(), channel.nextOffset()), request.event(), request.data(), now);
                 channel.append(notification);
                 listener.onNotification(notification);
