@@ -39,8 +39,7 @@ public final class MemoryBroker implements Broker {
         List<PublishResult.Placement> placements = new ArrayList<>(request.channels().size());
         for (ChannelName name : request.channels()) {
             StreamPosition position = channels.withChannel(name, false, channel -> {
-                // the channel's own name: a stored notification does not keep the request's copy alive
-                Notification notification = new Notification(request.id(), channel.name(),
+                Notification notification = new Notification(request.id(), name,
                         new StreamPosition(channel.epoch(), channel.nextOffset()), request.event(), request.data(), now);
                 channel.append(notification);
                 listener.onNotification(notification);

@@ -2,11 +2,9 @@ package io.relay.engine.memory;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.time.Duration;
-import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
@@ -14,7 +12,6 @@ import io.relay.channel.ChannelName;
 import io.relay.channel.StreamPosition;
 import io.relay.engine.EngineContractTest;
 import io.relay.engine.EngineUnavailableException;
-import io.relay.engine.Notification;
 import io.relay.engine.NotificationListener;
 
 class MemoryEngineTest extends EngineContractTest {
@@ -28,15 +25,6 @@ class MemoryEngineTest extends EngineContractTest {
         return new Engine(new MemoryBroker(channels, listener), new MemoryHistory(channels),
                 new MemoryIdempotencyStore(clock, TTL, MAX_IDEMPOTENCY_KEYS), () -> {
                 });
-    }
-
-    @Test
-    void storedNotificationsShareTheirChannelsNameInsteadOfKeepingEachRequestsCopy() {
-        String epoch = publish("1", "shared").channels().get(0).position().epoch();
-        publish("2", "shared");
-        List<Notification> stored = read("shared", new StreamPosition(epoch, 0), 10).notifications();
-        assertEquals(2, stored.size());
-        assertSame(stored.get(0).channel(), stored.get(1).channel());
     }
 
     @Test
