@@ -12,7 +12,7 @@ PORT=18092
 OUT="${OUT:-/tmp/relay-fallback}"; mkdir -p "$OUT"
 package_if_stale
 for mode in $MODES; do
-  relay_start $PORT "" > "$OUT/relay-$mode.log" 2>&1 &
+  relay_start $PORT > "$OUT/relay-$mode.log" 2>&1 &
   PID=$!
   wait_ready $PORT
   taskset -c 1 java -Xmx3g bench/FallbackLoad.java --url "http://127.0.0.1:$PORT" --mode "$mode" --clients "$CLIENTS" \

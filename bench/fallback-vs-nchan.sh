@@ -42,7 +42,7 @@ run_load() {
 
 # run_relay ROUND SHAPE MODE [BUILD [APP]]: one run against a fresh Relay (the given packaged build, else target's).
 run_relay() {
-  RELAY_APP="${5:-target/quarkus-app}" relay_start "$RELAY_PORT" "" > "$OUT/relay-$1-$2-$3${4:+-$4}.log" 2>&1 &
+  RELAY_APP="${5:-}" relay_start "$RELAY_PORT" > "$OUT/relay-$1-$2-$3${4:+-$4}.log" 2>&1 &
   local pid=$!
   wait_ready "$RELAY_PORT"
   run_load relay "http://127.0.0.1:$RELAY_PORT" "$pid" "$2" "$3" "${4:-}" || true

@@ -12,7 +12,7 @@ OUT="${BENCH_OUT:-/tmp/relay-bench}/idle-$N"; mkdir -p "$OUT"
 . bench/scenarios.sh
 package_if_stale
 PORT=18092
-relay_start $PORT "" > "$OUT/relay.log" 2>&1 &
+relay_start $PORT > "$OUT/relay.log" 2>&1 &
 RPID=$!
 trap 'kill $RPID 2>/dev/null; wait $RPID 2>/dev/null' EXIT
 wait_ready $PORT

@@ -33,7 +33,7 @@ elif [ "${ENGINE:-memory}" = balanced ]; then
   balanced_start "$OUT"; PIDS="$REPLICA_PIDS"; PORT=$RELAY_PORT; PORTS=$REPLICA_PORTS
   trap balanced_stop EXIT
 else
-  relay_start 18091 "" > "$OUT/relay.log" 2>&1 &
+  relay_start 18091 > "$OUT/relay.log" 2>&1 &
   PIDS=$!; PORT=18091; PORTS=$PORT
   trap 'kill $PIDS 2>/dev/null' EXIT
   wait_ready $PORT

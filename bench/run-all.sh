@@ -24,7 +24,7 @@ package_if_stale || exit 1
 
 relay_memory() {  # scenario run
   local s=$1 i=$2 dir="$BASE/memory/$1"; mkdir -p "$dir"
-  relay_start "$RELAY_PORT" "" > "$dir/relay-$i.log" 2>&1 &
+  relay_start "$RELAY_PORT" > "$dir/relay-$i.log" 2>&1 &
   local pid=$!
   wait_ready "$RELAY_PORT"
   warm_up "$s" 1 "$pid" "$dir" "$RELAY_PORT"

@@ -27,14 +27,14 @@ scenario_flags() {
 
 per_user() { case "$1" in c|latency) return 0 ;; *) return 1 ;; esac; }
 
-# relay_start PORT "JVM flags" [ENV=value...]: the packaged relay on core 0 (memory engine unless the
-# env says otherwise); run it in the background: $! is the JVM's pid. RELAY_JVM adds JVM options to
-# every relay a bench starts (a collector, the container image's options, -Xlog:gc).
+# relay_start PORT [ENV=value...]: the packaged relay on core 0 (memory engine unless the env says
+# otherwise); run it in the background: $! is the JVM's pid. RELAY_JVM adds JVM options (a collector,
+# the container image's options, -Xlog:gc), RELAY_APP names another packaged build.
 relay_start() {
-  local port=$1 jvm=$2; shift 2
+  local port=$1; shift
   # shellcheck disable=SC2086
   exec env QUARKUS_HTTP_PORT="$port" QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_PROFILE=prod RELAY_PUBLISHER_KEYS="$PUBKEY" \
-    RELAY_AUTH_HMAC_SECRET="$SECRET" "$@" taskset -c 0 java $jvm ${RELAY_JVM:-} -jar "${RELAY_APP:-target/quarkus-app}/quarkus-run.jar"
+    RELAY_AUTH_HMAC_SECRET="$SECRET" "$@" taskset -c 0 java ${RELAY_JVM:-} -jar "${RELAY_APP:-target/quarkus-app}/quarkus-run.jar"
 }
 
 # The packaged relay, rebuilt when a source or the pom is newer than it.
@@ -141,7 +141,7 @@ replicas_start() {
   local dir=$1 count=$2 n port pids=() ports=(); shift 2
   for n in $(seq 1 "$count"); do
     port=$((18092 + n))
-    relay_start $port "" "$@" > "$dir/replica-$n.log" 2>&1 &
+    relay_start $port "$@" > "$dir/replica-$n.log" 2>&1 &
     pids+=($!); ports+=($port)
   done
   REPLICA_PIDS="$(IFS=,; echo "${pids[*]}")"; REPLICA_PORTS="${ports[*]}"; REPLICA_COUNT=$count

@@ -12,7 +12,7 @@ package_if_stale
 PORT=18094
 for i in $(seq 1 "$RUNS"); do
   start=$(date +%s%N)
-  relay_start $PORT "" > "$OUT/relay-$i.log" 2>&1 &
+  relay_start $PORT > "$OUT/relay-$i.log" 2>&1 &
   pid=$!
   until curl -sf -o /dev/null "http://127.0.0.1:$PORT/q/health/ready"; do
     kill -0 "$pid" 2>/dev/null || { echo "the relay exited: $OUT/relay-$i.log" >&2; exit 1; }

@@ -18,7 +18,7 @@ threads() { for t in /proc/"$1"/task/*; do echo "$(tr ' ' _ < "$t/comm") $(awk '
   | awk '{ a[$1] += $2 } END { for (k in a) print k, a[k] }' | sort; }
 
 for i in $(seq 1 "$RUNS"); do
-  relay_start "$RELAY_PORT" "" "$@" > "$OUT/relay-$i.log" 2>&1 &
+  relay_start "$RELAY_PORT" "$@" > "$OUT/relay-$i.log" 2>&1 &
   pid=$!
   wait_ready "$RELAY_PORT"
   wsbench_run "$S" relay "$RELAY_PORT" "$pid" "window-$S" > "$OUT/$i.json" 2> "$OUT/$i.log" &
