@@ -3,13 +3,10 @@ package io.relay.engine;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 
 import io.netty.buffer.ByteBuf;
@@ -18,15 +15,11 @@ import io.relay.channel.ChannelName;
 import io.relay.channel.StreamPosition;
 
 /**
- * One notification in one channel, as every transport delivers it. The JSON object every transport
- * sends is encoded once, when the notification is created, and the same bytes are written to every
- * subscriber (a WebSocket frame's payload, an SSE {@code data:} line, an element of a poll answer)
- * and replayed from history.
- *
- * <p>Only those bytes and what the engine and transports route by (channel, position, time) are kept:
- * every stored notification survives young collections, and its id, event, data and time as objects of
- * their own were close to half its heap (docs/performance.md). Id, event and data are decoded from the
- * JSON on demand.
+ * One notification in one channel, as every transport delivers it. {@code data} is kept as the raw
+ * JSON text the publisher sent (already validated), so it is never parsed again. The JSON object
+ * every transport sends is encoded once, when the notification is created, and the same bytes are
+ * written to every subscriber (a WebSocket frame's payload, an SSE {@code data:} line, an element of
+ * a poll answer) and replayed from history.
  *
  * <p>The JSON is stored after {@link #HEADROOM} free bytes, so a transport can put its framing in front
  * of it in place ({@link #withPrefix}) instead of copying the JSON into a buffer of its own.
@@ -37,13 +30,15 @@ public final class Notification {
     /** Free bytes in front of the JSON for a transport's framing; a WebSocket frame header takes at most 10. */
     public static final int HEADROOM = 10;
 
+    private final String id;
     private final ChannelName channel;
     private final StreamPosition position;
-    private final long timeSeconds;
-    private final int timeNanos;
-    private final int jsonLength;
+    private final String event;
+    private final String data;
+    private final Instant time;
     /** The headroom, then the JSON. */
     private final ByteBuf bytes;
+    private final ByteBuf json;
     private final long createdNanos = System.nanoTime();
     /**
      * A transport's own wire form of this notification, opaque to the engine: filled by the first
@@ -56,15 +51,21 @@ public final class Notification {
 
     public Notification(String id, ChannelName channel, StreamPosition position, String event, String data,
             Instant time) {
+        this.id = id;
         this.channel = channel;
         this.position = position;
-        this.timeSeconds = time.getEpochSecond();
-        this.timeNanos = time.getNano();
-        byte[] encoded = encode(id, event, data, time);
+        this.event = event;
+        this.data = data;
+        this.time = time;
+        byte[] encoded = encode();
         // in direct memory, freed with this object: sockets write it as it is, without a copy per write
         this.bytes = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(ByteBuffer.allocateDirect(encoded.length)
                 .put(encoded).flip()));
-        this.jsonLength = encoded.length - HEADROOM;
+        this.json = bytes.slice(HEADROOM, encoded.length - HEADROOM);
+    }
+
+    public String id() {
+        return id;
     }
 
     public ChannelName channel() {
@@ -79,14 +80,17 @@ public final class Notification {
         return position.offset();
     }
 
-    public Instant time() {
-        return Instant.ofEpochSecond(timeSeconds, timeNanos);
+    /** May be null: the event name is optional. */
+    public String event() {
+        return event;
     }
 
-    /** Whether it was published before {@code instant}; no allocation, for history's expiry scans. */
-    public boolean publishedBefore(Instant instant) {
-        return timeSeconds < instant.getEpochSecond()
-                || (timeSeconds == instant.getEpochSecond() && timeNanos < instant.getNano());
+    public String data() {
+        return data;
+    }
+
+    public Instant time() {
+        return time;
     }
 
     /** {@link System#nanoTime()} when this replica created or received it: the start of publish-to-write latency. */
@@ -94,31 +98,12 @@ public final class Notification {
         return createdNanos;
     }
 
-    /** Decoded from the JSON: no delivery path reads it. */
-    public String id() {
-        return decode().id();
-    }
-
-    /** Decoded from the JSON; may be null: the event name is optional. */
-    public String event() {
-        return decode().event();
-    }
-
-    /** The data as published (compact JSON text), decoded from the JSON. */
-    public String data() {
-        return decode().data();
-    }
-
     /**
-     * The notification as one line of JSON ({@code {"type":"notification",...}}): a new view of the
-     * shared bytes with its own indexes, to be written as it is and not modified.
+     * The notification as one line of JSON ({@code {"type":"notification",...}}). Shared and read-only:
+     * write a {@code duplicate()} so readers do not disturb each other's indexes.
      */
     public ByteBuf json() {
-        return bytes.duplicate().setIndex(HEADROOM, HEADROOM + jsonLength);
-    }
-
-    public int jsonLength() {
-        return jsonLength;
+        return json;
     }
 
     /**
@@ -128,7 +113,7 @@ public final class Notification {
      */
     public ByteBuf withPrefix(byte[] prefix) {
         int start = HEADROOM - prefix.length;
-        ByteBuf framed = bytes.slice(start, prefix.length + jsonLength);
+        ByteBuf framed = bytes.slice(start, prefix.length + json.readableBytes());
         framed.setBytes(0, prefix);
         return framed;
     }
@@ -142,7 +127,7 @@ public final class Notification {
         this.transportCache = encoded;
     }
 
-    private byte[] encode(String id, String event, String data, Instant time) {
+    private byte[] encode() {
         ByteArrayBuilder out = new ByteArrayBuilder(data.length() + 200);
         out.write(new byte[HEADROOM], 0, HEADROOM);
         try (JsonGenerator json = JSON.createGenerator(out)) {
@@ -163,39 +148,5 @@ public final class Notification {
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
-    }
-
-    /** The fields that only {@link #encode} needed, read back; {@code data} is the raw text between its offsets. */
-    private Fields decode() {
-        byte[] json = new byte[jsonLength];
-        bytes.getBytes(HEADROOM, json);
-        String id = null;
-        String event = null;
-        String data = null;
-        try (JsonParser parser = JSON.createParser(json)) {
-            parser.nextToken();
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String field = parser.currentName();
-                parser.nextToken();
-                switch (field) {
-                    case "id" -> id = parser.getText();
-                    case "event" -> event = parser.getText();
-                    case "data" -> {
-                        int start = (int) parser.currentTokenLocation().getByteOffset();
-                        parser.skipChildren();
-                        parser.finishToken();
-                        int end = (int) parser.currentLocation().getByteOffset();
-                        data = new String(json, start, end - start, StandardCharsets.UTF_8);
-                    }
-                    default -> parser.skipChildren();
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return new Fields(id, event, data);
-    }
-
-    private record Fields(String id, String event, String data) {
     }
 }

@@ -39,7 +39,7 @@ public final class NotificationPage {
             CloseCode closed) {
         int size = 96 + cursor.length();
         for (Notification notification : notifications) {
-            size += notification.jsonLength() + 1;
+            size += notification.json().readableBytes() + 1;
         }
         ByteBuf body = Unpooled.buffer(size);
         try (JsonGenerator json = JSON.createGenerator((java.io.OutputStream) new ByteBufOutputStream(body))) {

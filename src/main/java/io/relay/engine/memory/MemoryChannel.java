@@ -80,7 +80,7 @@ final class MemoryChannel {
     }
 
     void dropExpired(Instant expiredBefore) {
-        while (count > 0 && ring[head].publishedBefore(expiredBefore)) {
+        while (count > 0 && ring[head].time().isBefore(expiredBefore)) {
             ring[head] = null;
             head = (head + 1) % ring.length;
             count--;

@@ -108,7 +108,7 @@ final class SseStream implements Outbound {
         cursor.advance(notification);
         ByteBuf event = Unpooled.wrappedBuffer(Unpooled.wrappedBuffer(NOTIFICATION_PREFIX),
                 Unpooled.wrappedBuffer(cursor.encode().getBytes(StandardCharsets.US_ASCII)), Unpooled.wrappedBuffer(DATA),
-                notification.json(), Unpooled.wrappedBuffer(END));
+                notification.json().duplicate(), Unpooled.wrappedBuffer(END));
         if (write(Buffer.buffer(event))) {
             if (replay) {
                 metrics.replayed(Transport.SSE);

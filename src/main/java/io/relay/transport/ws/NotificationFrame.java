@@ -25,7 +25,7 @@ public final class NotificationFrame {
         if (notification.transportCache() instanceof NotificationFrame cached) {
             return cached.frame;
         }
-        NotificationFrame built = new NotificationFrame(notification.withPrefix(header(notification.jsonLength())));
+        NotificationFrame built = new NotificationFrame(notification.withPrefix(header(notification.json().readableBytes())));
         notification.transportCache(built);
         return built.frame;
     }
