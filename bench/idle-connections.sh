@@ -21,10 +21,9 @@ live_heap_kb() {  # used heap after a full GC, in KB
   jcmd "$RPID" GC.run >/dev/null
   jstat -gc "$RPID" | awk 'NR==2 { printf "%d\n", $3 + $4 + $6 + $8 }'
 }
-rss_kb() { awk '/VmRSS/ { print $2 }' "/proc/$RPID/status"; }
 connections() { curl -s "http://127.0.0.1:$PORT/q/metrics" | awk '/^relay_connections\{transport="websocket"/ { print int($2) }'; }
 
-HEAP0=$(live_heap_kb); RSS0=$(rss_kb); FDS0=$(ls "/proc/$RPID/fd" | wc -l)
+HEAP0=$(live_heap_kb); RSS0=$(rss_kb $RPID); FDS0=$(ls "/proc/$RPID/fd" | wc -l)
 taskset -c 1 "${GEN_JAVA[@]}" \
   --sub-url "ws://127.0.0.1:$PORT/ws?channel={channel}" --header 'Authorization: Bearer {jwt}' --jwt-secret "$SECRET" \
   --jwt-channels 'bench:*' --pub-url "http://127.0.0.1:$PORT/api/v1/notifications" --pub-header "Authorization: Bearer $PUBKEY" \
@@ -34,7 +33,7 @@ taskset -c 1 "${GEN_JAVA[@]}" \
 GEN=$!
 for _ in $(seq 1 120); do [ "$(connections)" = "$N" ] && break; sleep 0.5; done
 sleep 2
-HEAP1=$(live_heap_kb); RSS1=$(rss_kb); OPEN=$(connections); FDS1=$(ls "/proc/$RPID/fd" | wc -l)
+HEAP1=$(live_heap_kb); RSS1=$(rss_kb $RPID); OPEN=$(connections); FDS1=$(ls "/proc/$RPID/fd" | wc -l)
 wait $GEN || true
 python3 - "$N" "$OPEN" "$HEAP0" "$HEAP1" "$RSS0" "$RSS1" "$FDS0" "$FDS1" <<'PY'
 import json, sys

@@ -15,11 +15,7 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"; cd "$ROOT"
 OUT="${BENCH_OUT:-/tmp/relay-bench}/memory"; mkdir -p "$OUT"
 . bench/scenarios.sh
 package_if_stale
-N=19000
 
-# rss_kb / pss_kb PIDS: VmRSS (status) or Pss (smaps_rollup) summed over the comma-separated pids
-rss_kb() { local p s=0; for p in ${1//,/ }; do s=$((s + $(awk '/^VmRSS/ {print $2}' "/proc/$p/status"))); done; echo $s; }
-pss_kb() { local p s=0; for p in ${1//,/ }; do s=$((s + $(awk '/^Pss:/ {print $2}' "/proc/$p/smaps_rollup"))); done; echo $s; }
 nmt_json() {  # the JVM's committed memory by category, MB, as JSON
   jcmd "$1" VM.native_memory summary 2>/dev/null | python3 -c '
 import json, re, sys
@@ -34,7 +30,7 @@ print(json.dumps(out))'
 measure() {
   local service=$1 pids=$2 jvm=$3 port=$4 label=$5
   local rss0 pss0; rss0=$(rss_kb "$pids"); pss0=$(pss_kb "$pids")
-  wsbench_run c "$service" "$port" "$pids" "$label" > "$OUT/$label.json" 2> "$OUT/$label.log" &
+  wsbench_run c "$service" "$port" "$pids" "$label" > "$OUT/$label.json" 2> "$OUT/$label.wsbench.log" &
   local gen=$! best=0 best_pss=0 nmt='{}' r
   sleep 5
   while kill -0 $gen 2>/dev/null; do
@@ -46,17 +42,18 @@ measure() {
     sleep 1
   done
   wait $gen || true
-  python3 - "$label" "$N" "$rss0" "$pss0" "$best" "$best_pss" "$nmt" "$OUT/$label.json" "${RELAY_JVM:-}" <<'PY'
+  python3 - "$label" "$rss0" "$pss0" "$best" "$best_pss" "$nmt" "$OUT/$label.json" "${RELAY_JVM:-}" <<'PY'
 import json, sys
-label, n, r0, p0, r1, p1 = sys.argv[1], *map(int, sys.argv[2:7])
-nmt = json.loads(sys.argv[7]); run = json.load(open(sys.argv[8]))
+label, r0, p0, r1, p1 = sys.argv[1], *map(int, sys.argv[2:6])
+nmt = json.loads(sys.argv[6]); run = json.load(open(sys.argv[7]))
+n = run["connections"]
 out = {"label": label, "connections_ok": run["connections_ok"], "missing": run["missing"], "duplicates": run["duplicates"],
        "rss_mb_ready": round(r0 / 1024, 1), "rss_mb_peak": round(r1 / 1024, 1), "pss_mb_ready": round(p0 / 1024, 1), "pss_mb_peak": round(p1 / 1024, 1),
        "rss_kb_per_connection": round(r1 / n, 1), "rss_kb_per_connection_above_ready": round((r1 - r0) / n, 1),
        "pss_kb_per_connection": round(p1 / n, 1), "pss_kb_per_connection_above_ready": round((p1 - p0) / n, 1),
        "cpu_us_per_delivery": run.get("peer", {}).get("cpu_us_per_delivery"),
        "p99_ms": round(run["latency_us"]["p99"] / 1000, 1), "max_ms": round(run["latency_us"]["max"] / 1000, 1)}
-if label.startswith("relay"): out["jvm_options"] = sys.argv[9]
+if label.startswith("relay"): out["jvm_options"] = sys.argv[8]
 if nmt: out["nmt_committed_mb"] = nmt
 print(json.dumps(out))
 PY
@@ -73,7 +70,6 @@ for round in $(seq 1 "$ROUNDS"); do
       kill $RPID; wait $RPID 2>/dev/null || true
     else
       nchan_start
-      sleep 1
       measure nchan "$NCHAN_PIDS" "" 8091 "nchan-$round"
       nchan_stop
     fi

@@ -264,6 +264,12 @@ balanced_run() {
 # cpu_ticks PID: utime+stime in clock ticks (for Redis CPU per delivery).
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 
+# rss_kb / pss_kb PIDS: resident (VmRSS) or proportional (Pss, shared pages divided among the
+# processes that map them) memory in KB, summed over the comma-separated pids.
+rss_kb() { sum_proc_kb status VmRSS "$1"; }
+pss_kb() { sum_proc_kb smaps_rollup Pss "$1"; }
+sum_proc_kb() { local p s=0; for p in ${3//,/ }; do s=$((s + $(awk -v f="$2:" '$1 == f { print $2 }' "/proc/$p/$1"))); done; echo $s; }
+
 # warmups_of SCENARIO: the unmeasured runs a relay gets before a measured one: enough publishes of
 # the same shape for the JIT to compile the publish path with C2 (scenario a's 300 do not reach
 # C2's thresholds: after one a run, 12 to 15% of the next run's CPU went to the compilers), then
