@@ -425,12 +425,17 @@ export class RelayClient extends EventTarget {
     }
   }
 
-  deliver(run, notification) {
+  /**
+   * `unrecovered`: the long-poll answer it came in said `recovered:false`, so a jump from the known
+   * position is what history lost. Otherwise a skipped offset is a notification whose `ttl` passed,
+   * which the relay leaves out of every replay (it reports lost history as `recovered:false`).
+   */
+  deliver(run, notification, unrecovered = false) {
     const channel = notification.channel;
     if (run.stopped || this.dropped.has(channel)) return;
     const known = this.positions[channel];
     if (known && known.epoch === notification.epoch && notification.offset <= known.offset) return; // seen
-    if (known && !known.resync
+    if (unrecovered && known && !known.resync
         && (known.epoch === notification.epoch ? notification.offset > known.offset + 1 : notification.offset > 1)) {
       this.gap(channel, known, { epoch: notification.epoch, offset: notification.offset - 1 });
     }
@@ -737,9 +742,9 @@ export class RelayClient extends EventTarget {
       }
       if (!run.welcomed) this.welcomed(run, { type: 'welcome', recovered: answer.recovered });
       run.heard = this.env.now();
-      for (const notification of answer.notifications) this.deliver(run, notification);
+      for (const notification of answer.notifications) this.deliver(run, notification, !answer.recovered);
       if (run.stopped) return null;
-      this.absorbCursor(answer.cursor);
+      this.absorbCursor(answer.cursor, !answer.recovered);
       if (answer.close) return { code: answer.close.code, reason: answer.close.reason, reconnect: answer.close.reconnect, clean: true };
       waiting = !answer.more;
       return null;
@@ -752,10 +757,11 @@ export class RelayClient extends EventTarget {
   }
 
   /**
-   * Takes the positions of channels that had nothing new (a poll's cursor covers every channel read);
-   * a position that moved with nothing delivered is a gap (what was missed is no longer retained).
+   * Takes the positions of channels that had nothing new (a poll's cursor covers every channel read).
+   * In an `unrecovered` answer, a position that moved with nothing delivered is a gap (what was missed
+   * is no longer retained); in a recovered one, it moved past notifications whose `ttl` passed.
    */
-  absorbCursor(cursor) {
+  absorbCursor(cursor, unrecovered) {
     const base64 = cursor.replace(/-/g, '+').replace(/_/g, '/');
     const text = typeof atob === 'function' ? atob(base64) : Buffer.from(base64, 'base64').toString('ascii');
     for (const line of text.split('\n').slice(1, -1)) {
@@ -764,7 +770,7 @@ export class RelayClient extends EventTarget {
       if (this.dropped.has(channel)) continue;
       const known = this.positions[channel];
       if (known && known.epoch === epoch && known.offset >= offset) continue;
-      if (known && !known.resync && (known.epoch === epoch || offset > 0)) this.gap(channel, known, { epoch, offset });
+      if (unrecovered && known && !known.resync && (known.epoch === epoch || offset > 0)) this.gap(channel, known, { epoch, offset });
       this.positions[channel] = { epoch, offset };
     }
   }

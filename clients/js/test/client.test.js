@@ -815,6 +815,38 @@ test('a later long-poll answer that moved past what it delivered reports a gap',
   ]);
 });
 
+test('a skipped offset in a recovered stream is an expired notification, not a gap', async () => {
+  const h = harness();
+  const gaps = [];
+  const got = [];
+  h.client.addEventListener('gap', (e) => gaps.push(e.detail));
+  h.client.subscribe('broadcast', (n) => got.push(n.offset));
+  await h.advance(0);
+  h.socket().receive(welcome([{ channel: 'broadcast', epoch: 'E', offset: 1, recovered: true }]));
+  h.socket().receive(notification('broadcast', 'E', 4));
+  h.socket().receive(notification('broadcast', 'E', 5));
+  assert.deepEqual(got, [4, 5]);
+  assert.deepEqual(gaps, []);
+  assert.deepEqual(h.client.positions.broadcast, { epoch: 'E', offset: 5 });
+});
+
+test('a recovered long-poll answer whose cursor moved past what it delivered skipped expired ones, not a gap', async () => {
+  const answers = [
+    { notifications: [], cursor: encodeCursor({ broadcast: { epoch: 'E', offset: 2 } }), recovered: true, more: false },
+    { notifications: [notification('broadcast', 'E', 4)], cursor: encodeCursor({ broadcast: { epoch: 'E', offset: 6 } }), recovered: true, more: false },
+  ];
+  const h = harness({
+    transports: ['long-poll'],
+    respond: async (url, init) => (answers.length ? json(200, answers.shift()) : pending(init.signal)),
+  });
+  const gaps = [];
+  h.client.addEventListener('gap', (e) => gaps.push(e.detail));
+  h.client.subscribe('broadcast', () => {});
+  await h.advance(0);
+  assert.deepEqual(gaps, []);
+  assert.deepEqual(h.client.positions.broadcast, { epoch: 'E', offset: 6 });
+});
+
 test('a resume with recovered:false reports a gap from the old position', async () => {
   const h = harness();
   const gaps = [];

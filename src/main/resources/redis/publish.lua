@@ -9,12 +9,15 @@
 -- KEYS: per channel of every publish, in order, 3 keys: offset counter, epoch, stream.
 -- ARGV: ttl_ms, max_len, time (ISO-8601), the same time as epoch seconds and nanoseconds, fanout
 --       prefix, a fresh epoch for any channel that has none (history lost or new), then per publish:
---       id, event ('' for none), data (raw JSON), channel count n, then the n channel names.
+--       id, event ('' for none), data (raw JSON), expiry in epoch milliseconds ('' for none), channel
+--       count n, then the n channel names.
 -- The fan-out message is the text FanoutMessage.java reads: epoch, offset, id, seconds, nanoseconds
--- and the event's length in bytes on a line each, then the event and the data.
+-- (followed by a space and the expiry when there is one) and the event's length in bytes on a line
+-- each, then the event and the data.
 -- Returns per publish: {1, epoch, offset, epoch, offset, ...} (per channel), or {0, error message}.
 local ttl, max_len, time, prefix, fresh_epoch = ARGV[1], ARGV[2], ARGV[3], ARGV[6], ARGV[7]
-local time_header = ARGV[4] .. '\n' .. ARGV[5] .. '\n'
+-- seconds and nanoseconds on their lines, without the newline that ends the second (an expiry may follow)
+local time_header = ARGV[4] .. '\n' .. ARGV[5]
 
 -- At most 14 digits, so that the number is exact in Lua and prints without an exponent.
 local function positive_integer(value)
@@ -29,16 +32,19 @@ end
 local publishes = {}
 local key, arg = 1, 8
 while arg <= #ARGV do
-  local channels = ARGV[arg + 3]
+  local channels = ARGV[arg + 4]
   if not positive_integer(channels) then
-    return redis.error_reply('ERR publish.lua: bad channel count at argument ' .. (arg + 3))
+    return redis.error_reply('ERR publish.lua: bad channel count at argument ' .. (arg + 4))
+  end
+  if ARGV[arg + 3] ~= '' and not positive_integer(ARGV[arg + 3]) then
+    return redis.error_reply('ERR publish.lua: bad expiry at argument ' .. (arg + 3))
   end
   channels = tonumber(channels)
-  if key + 3 * channels - 1 > #KEYS or arg + 3 + channels > #ARGV then
+  if key + 3 * channels - 1 > #KEYS or arg + 4 + channels > #ARGV then
     return redis.error_reply('ERR publish.lua: the batch names fewer keys or channels than it counts')
   end
   publishes[#publishes + 1] = { key = key, arg = arg, channels = channels }
-  key, arg = key + 3 * channels, arg + 4 + channels
+  key, arg = key + 3 * channels, arg + 5 + channels
 end
 if key ~= #KEYS + 1 then
   return redis.error_reply('ERR publish.lua: the batch names more keys than its publishes use')
@@ -87,7 +93,7 @@ local function plan(seq_key, epoch_key, stream_key)
   return { epoch, next_offset, false }
 end
 
-local function append(id, event, data, first_key, first_arg, channels)
+local function append(id, event, data, expires_at, first_key, first_arg, channels)
   local plans = {}
   for i = 0, channels - 1 do
     local k = first_key + 3 * i
@@ -98,6 +104,7 @@ local function append(id, event, data, first_key, first_arg, channels)
     plans[i] = where
   end
   local out = { 1 }
+  local header = time_header .. (expires_at == '' and '' or ' ' .. expires_at) .. '\n'
   for i = 0, channels - 1 do
     local k = first_key + 3 * i
     local seq_key, epoch_key, stream_key = KEYS[k], KEYS[k + 1], KEYS[k + 2]
@@ -110,10 +117,15 @@ local function append(id, event, data, first_key, first_arg, channels)
       redis.call('PEXPIRE', epoch_key, ttl)
     end
     redis.call('SET', seq_key, offset_text, 'PX', ttl)
-    redis.call('XADD', stream_key, 'MAXLEN', max_len, offset_text .. '-0', 'i', id, 'v', event, 'd', data, 't', time)
+    if expires_at == '' then
+      redis.call('XADD', stream_key, 'MAXLEN', max_len, offset_text .. '-0', 'i', id, 'v', event, 'd', data, 't', time)
+    else
+      redis.call('XADD', stream_key, 'MAXLEN', max_len, offset_text .. '-0', 'i', id, 'v', event, 'd', data, 't', time,
+        'x', expires_at)
+    end
     redis.call('PEXPIRE', stream_key, ttl)
     redis.call('PUBLISH', prefix .. ARGV[first_arg + i],
-      epoch .. '\n' .. offset_text .. '\n' .. id .. '\n' .. time_header .. #event .. '\n' .. event .. data)
+      epoch .. '\n' .. offset_text .. '\n' .. id .. '\n' .. header .. #event .. '\n' .. event .. data)
     out[#out + 1] = epoch
     out[#out + 1] = offset
   end
@@ -124,7 +136,8 @@ local replies = {}
 for _, p in ipairs(publishes) do
   -- After the checks no write is expected to fail; pcall still keeps an unforeseen error to its own
   -- publish, instead of failing the publishes of the batch already stored.
-  local ok, reply = pcall(append, ARGV[p.arg], ARGV[p.arg + 1], ARGV[p.arg + 2], p.key, p.arg + 4, p.channels)
+  local ok, reply = pcall(append, ARGV[p.arg], ARGV[p.arg + 1], ARGV[p.arg + 2], ARGV[p.arg + 3], p.key, p.arg + 5,
+    p.channels)
   if not ok then
     reply = { 0, type(reply) == 'table' and reply.err or tostring(reply) }
   end

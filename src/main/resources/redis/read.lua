@@ -1,7 +1,8 @@
 -- Reads a channel's position and what a client at (since_epoch, since_offset) has not seen, in one
 -- atomic step; writes nothing. KEYS: offset counter, epoch, stream. ARGV: since_epoch ('' = from now),
 -- since_offset, limit, the epoch of a channel with no history (StreamPosition.EMPTY).
--- Returns: epoch, latest offset, oldest retained offset, then per entry: offset, id, event, data, time.
+-- Returns: epoch, latest offset, oldest retained offset, then per entry: offset, id, event, data, time,
+-- expiry in epoch milliseconds ('' for none).
 local seq_key, epoch_key, stream_key = KEYS[1], KEYS[2], KEYS[3]
 local since_epoch, since_offset, limit = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
 local epoch = redis.call('GET', epoch_key)
@@ -40,5 +41,6 @@ for _, entry in ipairs(entries) do
   out[#out + 1] = fields['v']
   out[#out + 1] = fields['d']
   out[#out + 1] = fields['t']
+  out[#out + 1] = fields['x'] or ''
 end
 return out

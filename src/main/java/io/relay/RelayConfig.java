@@ -54,6 +54,8 @@ public interface RelayConfig {
 
     WarmUp warmUp();
 
+    Inbox inbox();
+
     enum EngineKind {
         /** One process, no dependency; history is lost on restart (with a new epoch). */
         memory,
@@ -283,5 +285,14 @@ public interface RelayConfig {
          */
         @WithDefault("10s")
         Duration claimTtl();
+    }
+
+    interface Inbox {
+        /**
+         * {@code relay.inbox.retention}: how long a user's inbox keeps an item; also the largest
+         * {@code ttl} a publish may give.
+         */
+        @WithDefault("30d")
+        Duration retention();
     }
 }

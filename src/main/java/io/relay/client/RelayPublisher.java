@@ -188,12 +188,21 @@ public final class RelayPublisher {
     /**
      * What to publish: to {@code channels}, to each of {@code users}'s personal channel, or both (at
      * most 1000 channels in all); {@code event} may be null, {@code data} is anything Jackson writes.
+     * {@code ttl}, in whole seconds, may be null: after it no transport delivers or replays the
+     * notification.
      */
-    public record Message(List<String> channels, List<String> users, String event, Object data) {
+    public record Message(List<String> channels, List<String> users, String event, Object data, Duration ttl) {
 
         public Message {
             channels = List.copyOf(channels);
             users = List.copyOf(users);
+            if (ttl != null && (ttl.getSeconds() < 1 || ttl.getNano() != 0)) {
+                throw new IllegalArgumentException("a ttl is a whole number of seconds, at least 1: " + ttl);
+            }
+        }
+
+        public Message(List<String> channels, List<String> users, String event, Object data) {
+            this(channels, users, event, data, null);
         }
 
         public static Message toChannels(List<String> channels, String event, Object data) {
@@ -206,7 +215,12 @@ public final class RelayPublisher {
 
         /** This message to these users too. */
         public Message andUsers(List<String> more) {
-            return new Message(channels, more, event, data);
+            return new Message(channels, more, event, data, ttl);
+        }
+
+        /** This message, delivered and replayed only within {@code ttl} (whole seconds) of its publishing. */
+        public Message withTtl(Duration ttl) {
+            return new Message(channels, users, event, data, ttl);
         }
 
         ObjectNode toJson() {
@@ -223,6 +237,9 @@ public final class RelayPublisher {
                 body.put("event", event);
             }
             body.set("data", JSON.valueToTree(data));
+            if (ttl != null) {
+                body.put("ttl", ttl.getSeconds());
+            }
             return body;
         }
     }

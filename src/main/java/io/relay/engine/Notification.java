@@ -3,6 +3,7 @@ package io.relay.engine;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.time.Clock;
 import java.time.Instant;
 
 import com.fasterxml.jackson.core.JsonFactory;
@@ -36,6 +37,8 @@ public final class Notification {
     private final String event;
     private final String data;
     private final Instant time;
+    /** Null: it lives as long as history keeps it. Not in the JSON: the notification's shape is the contract's. */
+    private final Instant expiresAt;
     /** The headroom, then the JSON. */
     private final ByteBuf bytes;
     private final ByteBuf json;
@@ -51,12 +54,18 @@ public final class Notification {
 
     public Notification(String id, ChannelName channel, StreamPosition position, String event, String data,
             Instant time) {
+        this(id, channel, position, event, data, time, null);
+    }
+
+    public Notification(String id, ChannelName channel, StreamPosition position, String event, String data,
+            Instant time, Instant expiresAt) {
         this.id = id;
         this.channel = channel;
         this.position = position;
         this.event = event;
         this.data = data;
         this.time = time;
+        this.expiresAt = expiresAt;
         byte[] encoded = encode();
         // in direct memory, freed with this object: sockets write it as it is, without a copy per write
         this.bytes = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(ByteBuffer.allocateDirect(encoded.length)
@@ -91,6 +100,19 @@ public final class Notification {
 
     public Instant time() {
         return time;
+    }
+
+    /** When its {@code ttl} ends, or null when it has none. */
+    public Instant expiresAt() {
+        return expiresAt;
+    }
+
+    /**
+     * Whether its {@code ttl} has passed: it is then out of retention, never delivered or replayed again
+     * (its offset is skipped). The clock is read only for a notification that has a ttl.
+     */
+    public boolean isExpired(Clock clock) {
+        return expiresAt != null && !clock.instant().isBefore(expiresAt);
     }
 
     /** {@link System#nanoTime()} when this replica created or received it: the start of publish-to-write latency. */

@@ -77,7 +77,7 @@ final class WarmUpServer implements AutoCloseable {
         MemoryHistory memoryHistory = new MemoryHistory(channels);
         Hub hub = new Hub(metrics, new CatchUps(memoryHistory, vertx, metrics, config), config);
         MemoryBroker broker = new MemoryBroker(channels, hub);
-        SubscriptionService subscriptions = new SubscriptionService(hub, broker, memoryHistory, config, metrics);
+        SubscriptionService subscriptions = new SubscriptionService(hub, broker, memoryHistory, config, metrics, clock);
         Limits limits = new Limits(new ConnectionSlots(config), metrics, config);
         TokenVerifier verifier = new TokenVerifier(config);
         String publisherKey = randomKey();
@@ -85,7 +85,7 @@ final class WarmUpServer implements AutoCloseable {
         Router router = Router.router(vertx);
         new PublishEndpoint(new PublishService(broker, new MemoryIdempotencyStore(clock, history.ttl(),
                 config.idempotency().maxKeys())), new PublisherGuard(new PublisherKeys(List.of(publisherKey))), new PublishOutcomes(metrics), limits,
-                new PayloadLimit(config)).register(router);
+                new PayloadLimit(config), config).register(router);
         SubscriberHandshake handshake = new SubscriberHandshake(
                 new SubscriberAuthenticator(verifier, new OriginPolicy(config), config), subscriptions, metrics, limits);
         new WsHandshake(handshake, config).register(router);

@@ -4,6 +4,7 @@ import static io.relay.publish.PublishParser.invalid;
 
 import java.io.IOException;
 import java.nio.CharBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -39,8 +40,11 @@ final class BatchParser {
     record Item(PublishParser.ParsedPublish publish, ProblemException refused) {
     }
 
-    /** The items in order; an item whose text is over {@code maxItemBytes} of UTF-8 is refused with {@code tooLarge}. */
-    static List<Item> parse(byte[] body, int maxItemBytes, ProblemException tooLarge) {
+    /**
+     * The items in order; an item whose text is over {@code maxItemBytes} of UTF-8 is refused with
+     * {@code tooLarge}, one whose {@code ttl} is over {@code maxTtl} as invalid.
+     */
+    static List<Item> parse(byte[] body, int maxItemBytes, ProblemException tooLarge, Duration maxTtl) {
         CharBuffer text = PublishParser.text(body);
         char[] chars = text.array();
         try (JsonParser json = ENVELOPE.createParser(chars, text.arrayOffset() + text.position(), text.remaining())) {
@@ -57,7 +61,7 @@ final class BatchParser {
                 if (items != null) {
                     throw invalid("notifications is given twice");
                 }
-                items = items(json, value, chars, maxItemBytes, tooLarge);
+                items = items(json, value, chars, maxItemBytes, tooLarge, maxTtl);
             }
             if (json.nextToken() != null) {
                 throw invalid("the body is not valid JSON: content after the object");
@@ -74,7 +78,7 @@ final class BatchParser {
     }
 
     private static List<Item> items(JsonParser json, JsonToken value, char[] chars, int maxItemBytes,
-            ProblemException tooLarge) throws IOException {
+            ProblemException tooLarge, Duration maxTtl) throws IOException {
         if (value != JsonToken.START_ARRAY) {
             throw invalid(RULE);
         }
@@ -90,7 +94,8 @@ final class BatchParser {
                 continue;
             }
             int length = (int) json.currentTokenLocation().getCharOffset() + 1 - start;
-            items.add(utf8Length(chars, start, length) > maxItemBytes ? new Item(null, tooLarge) : item(chars, start, length));
+            items.add(utf8Length(chars, start, length) > maxItemBytes ? new Item(null, tooLarge)
+                    : item(chars, start, length, maxTtl));
         }
         if (items.isEmpty()) {
             throw invalid(RULE);
@@ -98,9 +103,9 @@ final class BatchParser {
         return items;
     }
 
-    private static Item item(char[] chars, int start, int length) {
+    private static Item item(char[] chars, int start, int length, Duration maxTtl) {
         try {
-            return new Item(PublishParser.read(chars, start, length, true), null);
+            return new Item(PublishParser.read(chars, start, length, true, maxTtl), null);
         } catch (ProblemException refused) {
             return new Item(null, refused);
         }

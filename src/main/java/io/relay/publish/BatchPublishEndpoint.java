@@ -1,5 +1,6 @@
 package io.relay.publish;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,6 +12,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 
+import io.relay.RelayConfig;
 import io.relay.auth.PublisherGuard;
 import io.relay.engine.PublishRequest;
 import io.relay.engine.PublishResult;
@@ -46,14 +48,17 @@ public class BatchPublishEndpoint {
     private final Limits limits;
     private final PublishOutcomes outcomes;
     private final PayloadLimit payloadLimit;
+    /** The largest ttl a publish may give: {@code relay.inbox.retention}. */
+    private final Duration maxTtl;
 
     public BatchPublishEndpoint(PublishService service, PublisherGuard guard, PublishOutcomes outcomes, Limits limits,
-            PayloadLimit payloadLimit) {
+            PayloadLimit payloadLimit, RelayConfig config) {
         this.service = service;
         this.guard = guard;
         this.outcomes = outcomes;
         this.limits = limits;
         this.payloadLimit = payloadLimit;
+        this.maxTtl = config.inbox().retention();
     }
 
     /** Adds the route to the replica's router (Quarkus calls it); the warm-up publishes singly. */
@@ -79,7 +84,7 @@ public class BatchPublishEndpoint {
             if (!JsonBody.isJson(context.request().getHeader(HttpHeaders.CONTENT_TYPE))) {
                 throw PublishOutcomes.unsupportedMediaType();
             }
-            items = BatchParser.parse(body.getBytes(), payloadLimit.maxBytes(), payloadLimit.tooLarge());
+            items = BatchParser.parse(body.getBytes(), payloadLimit.maxBytes(), payloadLimit.tooLarge(), maxTtl);
         } catch (ProblemException refused) {
             PublishEndpoint.send(context, outcomes.refused(refused));
             return;

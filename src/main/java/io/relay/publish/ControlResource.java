@@ -1,5 +1,6 @@
 package io.relay.publish;
 
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -43,9 +44,11 @@ public class ControlResource {
     private final PublisherGuard guard;
     private final Replicas replicas;
     private final History history;
+    private final Clock clock;
     private final RelayMetrics metrics;
 
-    public ControlResource(PublisherGuard guard, Replicas replicas, History history, RelayMetrics metrics) {
+    public ControlResource(PublisherGuard guard, Replicas replicas, History history, RelayMetrics metrics, Clock clock) {
+        this.clock = clock;
         this.metrics = metrics;
         this.guard = guard;
         this.replicas = replicas;
@@ -67,9 +70,10 @@ public class ControlResource {
         String cursor = QueryParams.single(request, "cursor");
         StreamPosition since = cursor == null ? StreamPosition.ORIGIN : positionIn(Cursor.parse(cursor), name);
         return history.read(name, since, pageSize).map(page -> {
-            List<Notification> notifications = page.notifications();
-            StreamPosition next = notifications.isEmpty() ? page.latest()
-                    : notifications.get(notifications.size() - 1).position();
+            List<Notification> read = page.notifications();
+            // the cursor moves past expired notifications too: they are out of retention, not pending
+            StreamPosition next = read.isEmpty() ? page.latest() : read.get(read.size() - 1).position();
+            List<Notification> notifications = read.stream().filter(n -> !n.isExpired(clock)).toList();
             String nextCursor = Cursor.of(Map.of(name, next)).encode();
             boolean recovered = cursor == null || page.recovered();
             return Response.ok(ByteBufUtil.getBytes(NotificationPage.encode(notifications, nextCursor, recovered, page.more(), null)))

@@ -1,5 +1,6 @@
 package io.relay.publish;
 
+import java.time.Duration;
 import java.util.List;
 
 import jakarta.enterprise.event.Observes;
@@ -9,6 +10,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 
+import io.relay.RelayConfig;
 import io.relay.auth.PublisherGuard;
 import io.relay.engine.PublishRequest;
 import io.relay.engine.PublishResult;
@@ -48,14 +50,17 @@ public class PublishEndpoint {
     private final Limits limits;
     private final PublishOutcomes outcomes;
     private final PayloadLimit payloadLimit;
+    /** The largest ttl a publish may give: {@code relay.inbox.retention}. */
+    private final Duration maxTtl;
 
     public PublishEndpoint(PublishService service, PublisherGuard guard, PublishOutcomes outcomes, Limits limits,
-            PayloadLimit payloadLimit) {
+            PayloadLimit payloadLimit, RelayConfig config) {
         this.service = service;
         this.guard = guard;
         this.outcomes = outcomes;
         this.limits = limits;
         this.payloadLimit = payloadLimit;
+        this.maxTtl = config.inbox().retention();
     }
 
     /** Adds the routes: to the replica's router (Quarkus calls it) and to the warm-up's own. */
@@ -94,7 +99,7 @@ public class PublishEndpoint {
                 throw PublishOutcomes.unsupportedMediaType();
             }
             IdempotencyKey.check(idempotencyKey);
-            publish = PublishParser.parse(body.getBytes());
+            publish = PublishParser.parse(body.getBytes(), maxTtl);
         } catch (ProblemException refused) {
             send(context, outcomes.refused(refused));
             return;

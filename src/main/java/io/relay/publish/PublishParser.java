@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -55,9 +56,10 @@ final class PublishParser {
     private PublishParser() {
     }
 
-    static PublishRequest parse(byte[] body) {
+    /** {@code maxTtl}: the largest {@code ttl} accepted ({@code relay.inbox.retention}). */
+    static PublishRequest parse(byte[] body, Duration maxTtl) {
         CharBuffer text = text(body);
-        return read(text.array(), text.arrayOffset() + text.position(), text.remaining(), false).request();
+        return read(text.array(), text.arrayOffset() + text.position(), text.remaining(), false, maxTtl).request();
     }
 
     /**
@@ -75,7 +77,7 @@ final class PublishParser {
      * One publish body at {@code text[offset..offset+length)}; a batch item may also name its
      * {@code idempotencyKey}.
      */
-    static ParsedPublish read(char[] text, int offset, int length, boolean batchItem) {
+    static ParsedPublish read(char[] text, int offset, int length, boolean batchItem, Duration maxTtl) {
         try (JsonParser json = JSON.createParser(text, offset, length)) {
             if (json.nextToken() != JsonToken.START_OBJECT) {
                 throw invalid("the body must be a JSON object");
@@ -90,6 +92,7 @@ final class PublishParser {
                     case "users" -> fields.users = users(json, value);
                     case "event" -> fields.event = event(json, value);
                     case "data" -> fields.data = unicode(copy(json, length), "data");
+                    case "ttl" -> fields.ttl = ttl(json, value, maxTtl);
                     case "idempotencyKey" -> {
                         if (!batchItem) {
                             throw unknown(name, false);
@@ -115,7 +118,7 @@ final class PublishParser {
     }
 
     private static ProblemException unknown(String name, boolean batchItem) {
-        return invalid("unknown field " + ClientText.quote(name) + ": the fields are channel, channels, users, event, data"
+        return invalid("unknown field " + ClientText.quote(name) + ": the fields are channel, channels, users, event, data, ttl"
                 + (batchItem ? ", idempotencyKey" : ""));
     }
 
@@ -126,6 +129,7 @@ final class PublishParser {
         List<String> users;
         String event;
         String data;
+        Duration ttl;
         String idempotencyKey;
 
         PublishRequest request() {
@@ -139,7 +143,7 @@ final class PublishParser {
             if (data == null) {
                 throw invalid("data is required (any JSON value)");
             }
-            return new PublishRequest(UUID.randomUUID().toString(), targets(), event, data);
+            return new PublishRequest(UUID.randomUUID().toString(), targets(), event, data, ttl);
         }
 
         /** The channels named, then each user's personal channel: once each, in order of first mention. */
@@ -223,6 +227,19 @@ final class PublishParser {
         } catch (InvalidChannelException e) {
             throw invalid(e.getMessage());
         }
+    }
+
+    /** Whole seconds from 1 to {@code maxTtl}: a fraction or an exponent is refused, not rounded. */
+    private static Duration ttl(JsonParser json, JsonToken value, Duration maxTtl) throws IOException {
+        String rule = "ttl must be a whole number of seconds from 1 to " + maxTtl.toSeconds() + " (relay.inbox.retention)";
+        if (value != JsonToken.VALUE_NUMBER_INT || json.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+            throw invalid(rule);
+        }
+        long seconds = json.getLongValue();
+        if (seconds < 1 || seconds > maxTtl.toSeconds()) {
+            throw invalid(rule);
+        }
+        return Duration.ofSeconds(seconds);
     }
 
     private static String event(JsonParser json, JsonToken value) throws IOException {

@@ -1,5 +1,6 @@
 package io.relay.subscribe;
 
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
@@ -18,13 +19,16 @@ public final class Session {
     private final EventLoop eventLoop;
     private final Outbound outbound;
     private final int maxPending;
+    /** What tells an expired notification (its ttl passed) from one to deliver. */
+    private final Clock clock;
     private final Map<ChannelName, Subscription> subscriptions = new LinkedHashMap<>();
     private Subscriber subscriber;
     private ScheduledFuture<?> expiry;
     private boolean closed;
 
-    Session(Subscriber subscriber, EventLoop eventLoop, Outbound outbound, int maxPending) {
+    Session(Subscriber subscriber, EventLoop eventLoop, Outbound outbound, int maxPending, Clock clock) {
         this.subscriber = subscriber;
+        this.clock = clock;
         this.eventLoop = eventLoop;
         this.outbound = outbound;
         this.maxPending = maxPending;
@@ -56,6 +60,10 @@ public final class Session {
 
     int maxPending() {
         return maxPending;
+    }
+
+    Clock clock() {
+        return clock;
     }
 
     Map<ChannelName, Subscription> subscriptions() {

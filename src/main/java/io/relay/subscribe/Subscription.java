@@ -84,10 +84,7 @@ final class Subscription {
             continuity = Continuity.GAP;
         }
         switch (continuity) {
-            case NEXT -> {
-                position = notification.position();
-                session.outbound().notification(notification, false);
-            }
+            case NEXT -> give(notification, false);
             case SEEN -> {
             }
             case GAP -> {
@@ -96,6 +93,17 @@ final class Subscription {
                 buffer(notification);
                 requestCatchUp();
             }
+        }
+    }
+
+    /**
+     * The subscriber's position moves to the notification; it is written unless its ttl has passed. An
+     * expired notification is out of retention: its offset is skipped, and that is no gap.
+     */
+    private void give(Notification notification, boolean replay) {
+        position = notification.position();
+        if (!notification.isExpired(session.clock())) {
+            session.outbound().notification(notification, replay);
         }
     }
 
@@ -113,7 +121,7 @@ final class Subscription {
             return;
         }
         for (Notification notification : replay) {
-            session.outbound().notification(notification, true);
+            give(notification, true);
             if (state == State.CLOSED) {
                 return;
             }
@@ -169,9 +177,8 @@ final class Subscription {
                 resetHistory();
                 return;
             }
-            position = notification.position();
             after = notification.offset();
-            session.outbound().notification(notification, true);
+            give(notification, true);
             if (state == State.CLOSED) {
                 return;
             }

@@ -1,5 +1,6 @@
 package io.relay.subscribe;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,6 +23,7 @@ import io.relay.engine.Broker;
 import io.relay.engine.EngineUnavailableException;
 import io.relay.engine.History;
 import io.relay.engine.HistoryPage;
+import io.relay.engine.Notification;
 import io.relay.metrics.RelayMetrics;
 import io.smallrye.mutiny.Uni;
 
@@ -38,13 +40,16 @@ public class SubscriptionService {
     private final Broker broker;
     private final History history;
     private final ChannelAccess access;
+    private final Clock clock;
     private final int historySize;
     private final int maxChannels;
     /** Set once by the shutdown thread, read by every handshake: from then on new subscribers are refused. */
     private volatile boolean closing;
 
-    public SubscriptionService(Hub hub, Broker broker, History history, RelayConfig config, RelayMetrics metrics) {
+    public SubscriptionService(Hub hub, Broker broker, History history, RelayConfig config, RelayMetrics metrics,
+            Clock clock) {
         this.metrics = metrics;
+        this.clock = clock;
         this.hub = hub;
         this.broker = broker;
         this.history = history;
@@ -59,7 +64,7 @@ public class SubscriptionService {
      * subscriber's token expires.
      */
     public Session open(Subscriber subscriber, EventLoop eventLoop, Outbound outbound, int maxPending) {
-        Session session = new Session(subscriber, eventLoop, outbound, maxPending);
+        Session session = new Session(subscriber, eventLoop, outbound, maxPending, clock);
         hub.register(session);
         scheduleExpiry(session);
         return session;
@@ -156,7 +161,10 @@ public class SubscriptionService {
         List<SubscriptionStart> starts = new ArrayList<>(added.size());
         for (int i = 0; i < added.size(); i++) {
             if (!added.get(i).isClosed()) {
-                starts.add(new SubscriptionStart(added.get(i).channel(), pages.get(i).latest(), pages.get(i).recovered()));
+                HistoryPage page = pages.get(i);
+                List<Notification> replay = page.notifications();
+                starts.add(new SubscriptionStart(added.get(i).channel(), page.latest(), page.recovered(),
+                        replay.isEmpty() ? null : replay.get(replay.size() - 1).position()));
             }
         }
         if (session.isClosed()) {

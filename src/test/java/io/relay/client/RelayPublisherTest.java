@@ -114,6 +114,20 @@ class RelayPublisherTest {
     }
 
     @Test
+    void aTtlBeyondRetentionIsRefusedTypedAndAFractionNeverLeaves() throws Exception {
+        RelayPublisher relay = RelayPublisher.builder(base, TestTokens.PUBLISHER_KEY).build();
+        String channel = unique("team:ttl-");
+        RelayPublisher.Message message = RelayPublisher.Message.toChannels(List.of(channel), null, 1);
+        PublishException.Invalid invalid = assertThrows(PublishException.Invalid.class,
+                () -> relay.publish(message.withTtl(Duration.ofDays(31))));
+        assertTrue(invalid.getMessage().contains("ttl"), invalid.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> message.withTtl(Duration.ofMillis(1500)));
+        assertThrows(IllegalArgumentException.class, () -> message.withTtl(Duration.ZERO));
+        assertEquals(1, relay.publish(message.withTtl(Duration.ofDays(30))).channels().get(0).offset());
+        assertEquals(List.of(1), retainedOffsets(channel), "only the publish within retention landed");
+    }
+
+    @Test
     void refusalsAreTypedAndNotRetried() {
         RelayPublisher wrongKey = RelayPublisher.builder(base, "not-a-key").build();
         PublishException.Unauthorized unauthorized = assertThrows(PublishException.Unauthorized.class,

@@ -3,11 +3,13 @@ package io.relay.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -153,6 +155,22 @@ public abstract class EngineContractTest {
             assertEquals(kept.json().toString(StandardCharsets.UTF_8), got.json().toString(StandardCharsets.UTF_8),
                     "the listener and history readers send the same JSON");
         }
+    }
+
+    @Test
+    void aTtlEndsAtThePublishTimePlusTheTtlForListenersAndHistoryAlike() {
+        listen("ttl");
+        PublishResult expiring = engine.broker().publish(new PublishRequest(UUID.randomUUID().toString(),
+                List.of(ChannelName.of("ttl")), null, "1", Duration.ofSeconds(90))).await().atMost(WAIT);
+        publish("2", "ttl");
+        awaitDelivered(2, n -> n.channel().value().equals("ttl"));
+        List<Notification> stored = read("ttl", new StreamPosition(expiring.channels().get(0).position().epoch(), 0), 10)
+                .notifications();
+        List<Notification> got = delivered.stream().filter(n -> n.channel().value().equals("ttl")).toList();
+        assertEquals(stored.get(0).time().plusSeconds(90).truncatedTo(ChronoUnit.MILLIS), stored.get(0).expiresAt());
+        assertEquals(stored.get(0).expiresAt(), got.get(0).expiresAt());
+        assertNull(stored.get(1).expiresAt());
+        assertNull(got.get(1).expiresAt());
     }
 
     @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -21,7 +22,8 @@ class BatchParserTest {
     private static final ProblemException TOO_LARGE = Problem.PAYLOAD_TOO_LARGE.exception("too large");
 
     private static List<BatchParser.Item> parse(String body, int maxItemBytes) {
-        return BatchParser.parse(body.getBytes(StandardCharsets.UTF_8), maxItemBytes, TOO_LARGE);
+        return BatchParser.parse(body.getBytes(StandardCharsets.UTF_8), maxItemBytes, TOO_LARGE,
+                PublishParserTest.MAX_TTL);
     }
 
     @Test
@@ -44,6 +46,14 @@ class BatchParserTest {
     }
 
     @Test
+    void refusesAnItemWhoseTtlIsBeyondRetentionAlone() {
+        List<BatchParser.Item> items = parse("{\"notifications\":[{\"channel\":\"x\",\"data\":1,\"ttl\":"
+                + (PublishParserTest.MAX_TTL.toSeconds() + 1) + "},{\"channel\":\"x\",\"data\":2,\"ttl\":60}]}", 1000);
+        assertEquals(Problem.INVALID_REQUEST, items.get(0).refused().problem());
+        assertEquals(Duration.ofSeconds(60), items.get(1).publish().request().ttl());
+    }
+
+    @Test
     void measuresAnItemInUtf8Bytes() {
         // two 2-byte characters: the bound is on bytes as sent, two more than the characters
         String item = "{\"channel\":\"x\",\"data\":\"éé\"}";
@@ -56,6 +66,7 @@ class BatchParserTest {
     @Test
     void aSingleBodyCannotNameAnIdempotencyKey() {
         assertThrows(ProblemException.class, () -> PublishParser.parse(
-                "{\"channel\":\"x\",\"data\":1,\"idempotencyKey\":\"k\"}".getBytes(StandardCharsets.UTF_8)));
+                "{\"channel\":\"x\",\"data\":1,\"idempotencyKey\":\"k\"}".getBytes(StandardCharsets.UTF_8),
+                PublishParserTest.MAX_TTL));
     }
 }

@@ -3,8 +3,10 @@ package io.relay.publish;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -22,8 +24,28 @@ import io.relay.problem.ProblemException;
 /** The publish body, read in one streaming pass: what it keeps of data, and what it refuses. */
 class PublishParserTest {
 
+    /** relay.inbox.retention's default. */
+    static final Duration MAX_TTL = Duration.ofDays(30);
+
     private static PublishRequest parse(String body) {
-        return PublishParser.parse(body.getBytes(StandardCharsets.UTF_8));
+        return PublishParser.parse(body.getBytes(StandardCharsets.UTF_8), MAX_TTL);
+    }
+
+    @Test
+    void keepsTheTtlInWholeSeconds() {
+        assertEquals(Duration.ofSeconds(90), parse("{\"channel\":\"x\",\"data\":1,\"ttl\":90}").ttl());
+        assertEquals(MAX_TTL, parse("{\"channel\":\"x\",\"data\":1,\"ttl\":" + MAX_TTL.toSeconds() + "}").ttl());
+        assertNull(parse("{\"channel\":\"x\",\"data\":1}").ttl());
+    }
+
+    @ParameterizedTest(name = "ttl {0}")
+    @ValueSource(strings = {"0", "-5", "2592001", "1.5", "1e3", "\"60\"", "null", "true", "[60]", "99999999999999999999999"})
+    void refusesATtlThatIsNotWholeSecondsWithinRetention(String ttl) {
+        ProblemException refused = assertThrows(ProblemException.class,
+                () -> parse("{\"channel\":\"x\",\"data\":1,\"ttl\":" + ttl + "}"));
+        assertEquals(400, refused.problem().status());
+        assertTrue(refused.detail().contains("ttl must be a whole number of seconds from 1 to 2592000"),
+                refused.detail());
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
@@ -94,7 +116,7 @@ class PublishParserTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("invalidUtf8Bodies")
     void refusesBytesThatAreNotUtf8(String where, byte[] body) {
-        ProblemException refused = assertThrows(ProblemException.class, () -> PublishParser.parse(body));
+        ProblemException refused = assertThrows(ProblemException.class, () -> PublishParser.parse(body, MAX_TTL));
         assertEquals(400, refused.problem().status());
     }
 

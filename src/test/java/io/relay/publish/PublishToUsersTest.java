@@ -98,7 +98,7 @@ class PublishToUsersTest {
                         + array(IntStream.range(0, 100).mapToObj(i -> "c" + i + "-" + probe).toArray(String[]::new))
                         + ",\"users\":" + withProbe(probe, users(900))),
                 Arguments.of("inbox, not built yet", (Function<String, String>) probe -> "\"users\":" + array(probe) + ",\"inbox\":true"),
-                Arguments.of("ttl, not built yet", (Function<String, String>) probe -> "\"users\":" + array(probe) + ",\"ttl\":60"));
+                Arguments.of("a ttl of 0", (Function<String, String>) probe -> "\"users\":" + array(probe) + ",\"ttl\":0"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -40,7 +40,8 @@ public final class MemoryBroker implements Broker {
         for (ChannelName name : request.channels()) {
             StreamPosition position = channels.withChannel(name, false, channel -> {
                 Notification notification = new Notification(request.id(), name,
-                        new StreamPosition(channel.epoch(), channel.nextOffset()), request.event(), request.data(), now);
+                        new StreamPosition(channel.epoch(), channel.nextOffset()), request.event(), request.data(), now,
+                        request.expiresAt(now));
                 channel.append(notification);
                 listener.onNotification(notification);
                 return notification.position();

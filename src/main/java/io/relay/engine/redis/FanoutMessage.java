@@ -12,8 +12,11 @@ import io.relay.engine.Notification;
  * because a replica reads every message of its channels: no escaping in the script, and here no
  * parse tree and no date parsing. Six lines, then the event and the data back to back:
  * <pre>
- * epoch \n offset \n id \n epoch seconds \n nanoseconds \n event length in bytes \n event data
+ * epoch \n offset \n id \n epoch seconds \n nanoseconds [expiry] \n event length in bytes \n event data
  * </pre>
+ * The expiry (epoch milliseconds, after a space) is there only for a notification with a {@code ttl}:
+ * a replica of an earlier version drops such a message as unreadable and catches up from history, so
+ * that it never misreads one.
  * The channel is not in it: it is the Pub/Sub channel's name after {@link RedisKeys#FANOUT_PREFIX}.
  */
 final class FanoutMessage {
@@ -36,13 +39,23 @@ final class FanoutMessage {
             throw new IllegalArgumentException("an event of " + eventLength + " bytes and no data after it");
         }
         int dataStart = eventStart + (int) eventLength;
+        int nanosEnd = starts[5] - 1;
+        Instant expiresAt = null;
+        for (int i = starts[4]; i < starts[5] - 1; i++) {
+            if (message[i] == ' ') {
+                expiresAt = Instant.ofEpochMilli(number(message, i + 1, starts[5] - 1));
+                nanosEnd = i;
+                break;
+            }
+        }
         return new Notification(
                 text(message, starts[2], starts[3] - 1),
                 channel,
                 new StreamPosition(text(message, 0, starts[1] - 1), number(message, starts[1], starts[2] - 1)),
                 eventLength == 0 ? null : new String(message, eventStart, (int) eventLength, StandardCharsets.UTF_8),
                 new String(message, dataStart, message.length - dataStart, StandardCharsets.UTF_8),
-                Instant.ofEpochSecond(number(message, starts[3], starts[4] - 1), number(message, starts[4], starts[5] - 1)));
+                Instant.ofEpochSecond(number(message, starts[3], starts[4] - 1), number(message, starts[4], nanosEnd)),
+                expiresAt);
     }
 
     private static int lineEnd(byte[] message, int from) {

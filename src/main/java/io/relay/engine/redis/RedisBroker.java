@@ -172,6 +172,8 @@ public final class RedisBroker implements Broker {
             args.add(request.id());
             args.add(request.event() == null ? "" : request.event());
             args.add(request.data());
+            Instant expiresAt = request.expiresAt(now);
+            args.add(expiresAt == null ? "" : Long.toString(expiresAt.toEpochMilli()));
             args.add(Integer.toString(request.channels().size()));
             for (ChannelName channel : request.channels()) {
                 keys.add(RedisKeys.offset(channel));

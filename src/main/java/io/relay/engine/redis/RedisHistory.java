@@ -19,7 +19,7 @@ public final class RedisHistory implements History {
 
     private static final RedisScript READ = new RedisScript("read.lua");
     private static final int HEADER = 3;
-    private static final int ENTRY = 5;
+    private static final int ENTRY = 6;
 
     private final Redis redis;
 
@@ -43,9 +43,11 @@ public final class RedisHistory implements History {
         List<Notification> notifications = new ArrayList<>((reply.size() - HEADER) / ENTRY);
         for (int i = HEADER; i + ENTRY <= reply.size(); i += ENTRY) {
             String event = reply.get(i + 2).toString();
+            String expiry = reply.get(i + 5).toString();
             notifications.add(new Notification(reply.get(i + 1).toString(), channel,
                     new StreamPosition(latest.epoch(), reply.get(i).toLong()), event.isEmpty() ? null : event,
-                    reply.get(i + 3).toString(), Instant.parse(reply.get(i + 4).toString())));
+                    reply.get(i + 3).toString(), Instant.parse(reply.get(i + 4).toString()),
+                    expiry.isEmpty() ? null : Instant.ofEpochMilli(Long.parseLong(expiry))));
         }
         return new HistoryPage(latest, Recovery.isRecovered(since, latest, oldest), notifications);
     }

@@ -10,7 +10,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.relay.channel.ChannelName;
-import io.relay.channel.StreamPosition;
 import io.relay.engine.Notification;
 import io.relay.metrics.RelayMetrics;
 import io.relay.metrics.Transport;
@@ -46,8 +45,6 @@ final class PollExchange implements Outbound {
     private final Transport transport;
     private final Session session;
     private final List<Notification> collected = new ArrayList<>();
-    /** Per channel, the last notification replayed: a replay that ends before its start's latest was cut at the limit. */
-    private final Map<ChannelName, StreamPosition> replayedTo = new HashMap<>();
     private final Map<ChannelName, SubscriptionStart> startOf = new HashMap<>();
     private List<SubscriptionStart> starts;
     private boolean started;
@@ -86,9 +83,7 @@ final class PollExchange implements Outbound {
         if (done) {
             return;
         }
-        if (replay) {
-            replayedTo.put(notification.channel(), notification.position());
-        } else if (isCutShort(startOf.get(notification.channel()))) {
+        if (!replay && isCutShort(startOf.get(notification.channel()))) {
             // it follows what the limit left unread: the next poll reads it in order
             return;
         }
@@ -142,7 +137,7 @@ final class PollExchange implements Outbound {
         // overflowing while history was read only means: poll again at once
         boolean overflowed = closed == CloseCode.SLOW_CONSUMER;
         boolean more = sent.size() < collected.size() || overflowed
-                || (starts != null && starts.stream().anyMatch(this::isCutShort));
+                || (starts != null && starts.stream().anyMatch(SubscriptionStart::isCutShort));
         context.response().putHeader("Cache-Control", "no-store");
         NotificationPage.send(context.response(), sent, cursor(sent), recovered(), more, overflowed ? null : closed);
     }
@@ -163,17 +158,21 @@ final class PollExchange implements Outbound {
         List<ChannelName> truncated = collected.subList(sent.size(), collected.size()).stream()
                 .map(Notification::channel).distinct().toList();
         for (SubscriptionStart start : starts) {
-            if (!truncated.contains(start.channel()) && !isCutShort(start)) {
+            if (truncated.contains(start.channel())) {
+                continue;
+            }
+            if (start.isCutShort()) {
+                // what the replay read was sent, or skipped as expired: the next poll reads on from there
+                tracker.set(start.channel(), start.replayedTo());
+            } else {
                 tracker.caughtUp(start);
             }
         }
         return tracker.encode();
     }
 
-    /** Whether the channel's replay stopped at the limit before the channel's latest position. */
-    private boolean isCutShort(SubscriptionStart start) {
-        StreamPosition end = start == null ? null : replayedTo.get(start.channel());
-        return end != null && end.epoch().equals(start.latest().epoch()) && end.offset() < start.latest().offset();
+    private static boolean isCutShort(SubscriptionStart start) {
+        return start != null && start.isCutShort();
     }
 
     private boolean recovered() {

@@ -35,6 +35,15 @@ class FanoutMessageTest {
         assertEquals(event, notification.event());
         assertEquals("{\"a\":\"\u4e2d\\n\"}", notification.data());
         assertEquals(Instant.ofEpochSecond(1764043200, 123456789), notification.time());
+        assertNull(notification.expiresAt());
+    }
+
+    @Test
+    void readsTheExpiryAfterTheNanoseconds() {
+        Notification notification = read("e\n1\nid\n1764043200\n5 1764043260000\n0\n{}");
+        assertEquals(Instant.ofEpochSecond(1764043200, 5), notification.time());
+        assertEquals(Instant.ofEpochMilli(1764043260000L), notification.expiresAt());
+        assertEquals("{}", notification.data());
     }
 
     @Test
@@ -52,6 +61,8 @@ class FanoutMessageTest {
             "e\n\nid\n0\n0\n0\n{}",                   // empty offset
             "e\n1\nid\n0\n-5\n0\n{}",                 // negative nanoseconds
             "e\n1\nid\n0\n0\n1234567890123456789\n{}", // a length beyond any message
+            "e\n1\nid\n0\n0 \n0\n{}",                // a space and no expiry
+            "e\n1\nid\n0\n0 x5\n0\n{}",              // an expiry that is not a number
             "{\"c\":\"user:42\",\"e\":\"e\",\"o\":1}",  // not this format at all
     })
     void rejectsAnythingElse(String message) {
