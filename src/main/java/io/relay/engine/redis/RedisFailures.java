@@ -3,12 +3,12 @@ package io.relay.engine.redis;
 import io.relay.engine.EngineUnavailableException;
 
 /** How the Redis engine reports that Redis could not do what was asked: a 503 naming Redis. */
-final class RedisFailures {
+public final class RedisFailures {
 
     private RedisFailures() {
     }
 
-    static EngineUnavailableException unavailable(Throwable failure) {
+    public static EngineUnavailableException unavailable(Throwable failure) {
         return new EngineUnavailableException("Redis: " + failure.getMessage(), failure);
     }
 

@@ -17,12 +17,12 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
 /** A Lua script from {@code src/main/resources/redis/}, run by its SHA and loaded on first use. */
-final class RedisScript {
+public final class RedisScript {
 
     private final String source;
     private final String sha;
 
-    RedisScript(String resource) {
+    public RedisScript(String resource) {
         try (InputStream in = RedisScript.class.getResourceAsStream("/redis/" + resource)) {
             this.source = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             this.sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
@@ -34,7 +34,7 @@ final class RedisScript {
         }
     }
 
-    Uni<Response> run(Redis redis, List<String> keys, List<String> args) {
+    public Uni<Response> run(Redis redis, List<String> keys, List<String> args) {
         return Uni.createFrom().completionStage(() -> call(redis, keys, args).toCompletionStage());
     }
 

@@ -1,0 +1,40 @@
+package io.relay.inbox;
+
+import java.util.List;
+
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The inbox role of an engine: per user, the notifications published to them with {@code inbox:true},
+ * with read state and counts shared by all their devices. Unlike {@code engine.History}, which may
+ * drop entries, an inbox keeps an item until the user deletes it, its {@code expiresAt} passes, or
+ * {@code relay.inbox.max-items} newer ones push it out. Every change and its count update is one atomic
+ * step, so counts are exact under concurrent publishes and marks. No read ever shows an expired item.
+ * Users are ids as in a token's {@code sub}; an id no inbox holds reads as empty and creates nothing.
+ */
+public interface InboxStore {
+
+    /** Puts the entry in each user's inbox (once: a user who has it keeps it as it is); returns how many users got it. */
+    Uni<Integer> store(List<String> users, InboxEntry entry);
+
+    /** Newest first, at most {@code limit}, older than the item {@code before} when given. */
+    Uni<InboxPage> list(String user, InboxFilter filter, int limit, String before);
+
+    Uni<InboxCounts> counts(String user);
+
+    /**
+     * Sets {@code read} and/or {@code archived} (null leaves a flag as it is) on one item; the change
+     * holds the item as it is after it. Fails with {@link InboxItemNotFoundException} when the user's
+     * inbox does not hold that id.
+     */
+    Uni<InboxChange> update(String user, String id, Boolean read, Boolean archived);
+
+    /** Sets one flag on the named items (ids it does not hold are left out) or on all; the change holds the items whose flag changed. */
+    Uni<InboxChange> mark(String user, InboxMark mark);
+
+    /** Removes one item; the counts after. Fails with {@link InboxItemNotFoundException} as {@link #update} does. */
+    Uni<InboxCounts> delete(String user, String id);
+
+    /** Removes the notification from every inbox that holds it; the users it was removed from (empty: unknown). */
+    Uni<List<String>> recall(String id);
+}

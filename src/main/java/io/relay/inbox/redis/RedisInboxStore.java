@@ -1,0 +1,181 @@
+package io.relay.inbox.redis;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import io.relay.engine.redis.RedisFailures;
+import io.relay.engine.redis.RedisScript;
+import io.relay.inbox.InboxChange;
+import io.relay.inbox.InboxCounts;
+import io.relay.inbox.InboxEntry;
+import io.relay.inbox.InboxFilter;
+import io.relay.inbox.InboxItem;
+import io.relay.inbox.InboxItemNotFoundException;
+import io.relay.inbox.InboxMark;
+import io.relay.inbox.InboxPage;
+import io.relay.inbox.InboxStore;
+import io.relay.problem.Problem;
+import io.smallrye.mutiny.Uni;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+
+/**
+ * Inboxes in Redis, shared by every replica. Each user's keys share the hash tag {@code {user}} and
+ * change only in {@code inbox.lua}, one atomic call per user and operation, which keeps the counts as
+ * sorted sets of the items they count (exact by construction) and drops expired items before anything
+ * else; the keys expire with the user's last item. Which users hold a notification is kept apart,
+ * for recalls, and may name users who no longer hold it.
+ */
+public final class RedisInboxStore implements InboxStore {
+
+    private static final RedisScript INBOX = new RedisScript("inbox.lua");
+    /** Stores of one publish in flight at once: a publish to 1,000 users is 1,000 short script calls. */
+    private static final int STORE_CONCURRENCY = 64;
+    private static final int NOT_HELD = -1;
+    private static final int HEADER = 3;
+
+    private final Redis redis;
+    private final Clock clock;
+    private final int maxItems;
+
+    public RedisInboxStore(Redis redis, Clock clock, int maxItems) {
+        this.redis = redis;
+        this.clock = clock;
+        this.maxItems = maxItems;
+    }
+
+    static List<String> keys(String user) {
+        String prefix = "relay:inbox:{" + user + "}:";
+        return List.of(prefix + "items", prefix + "flags", prefix + "order", prefix + "unread", prefix + "active",
+                prefix + "read", prefix + "archived", prefix + "expires", prefix + "seq");
+    }
+
+    static String holders(String id) {
+        return "relay:inbox-holders:{" + id + "}";
+    }
+
+    @Override
+    public Uni<Integer> store(List<String> users, InboxEntry entry) {
+        String body = InboxItemBody.encode(entry);
+        List<Uni<String>> stores = users.stream().map(user -> call(user, "store", entry.id(),
+                Long.toString(entry.expiresAt().toEpochMilli()), body, Integer.toString(maxItems))
+                .map(reply -> reply.toInteger() == 1 ? user : null)).toList();
+        if (stores.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        return Uni.join().all(stores).usingConcurrencyOf(STORE_CONCURRENCY).andFailFast()
+                .chain(stored -> remember(entry, stored.stream().filter(user -> user != null).toList()));
+    }
+
+    /** Notes who holds the notification, until it expires, so that a recall finds them. */
+    private Uni<Integer> remember(InboxEntry entry, List<String> stored) {
+        if (stored.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        Request add = Request.cmd(Command.SADD).arg(holders(entry.id()));
+        stored.forEach(add::arg);
+        long ttl = Math.max(1, entry.expiresAt().toEpochMilli() - clock.millis());
+        Request expire = Request.cmd(Command.PEXPIRE).arg(holders(entry.id())).arg(ttl);
+        return Uni.createFrom().completionStage(() -> redis.batch(List.of(add, expire)).toCompletionStage())
+                .onFailure().transform(RedisFailures::unavailable)
+                .replaceWith(stored.size());
+    }
+
+    @Override
+    public Uni<InboxPage> list(String user, InboxFilter filter, int limit, String before) {
+        return call(user, "list", filter.name().toLowerCase(Locale.ROOT), Integer.toString(limit),
+                before == null ? "" : before).map(reply -> {
+                    if (reply.get(0).toInteger() == NOT_HELD) {
+                        throw Problem.INVALID_REQUEST.exception("before names no item of this inbox (deleted, expired or "
+                                + "recalled since): list again from the newest");
+                    }
+                    String next = reply.get(2).toString();
+                    return new InboxPage(items(reply, HEADER), counts(reply), next.isEmpty() ? null : next);
+                });
+    }
+
+    @Override
+    public Uni<InboxCounts> counts(String user) {
+        return call(user, "counts").map(RedisInboxStore::counts);
+    }
+
+    @Override
+    public Uni<InboxChange> update(String user, String id, Boolean read, Boolean archived) {
+        return call(user, "update", id, flag(read), flag(archived)).map(reply -> {
+            if (reply.get(0).toInteger() == NOT_HELD) {
+                throw new InboxItemNotFoundException(id);
+            }
+            return new InboxChange(items(reply, 2), counts(reply));
+        });
+    }
+
+    @Override
+    public Uni<InboxChange> mark(String user, InboxMark mark) {
+        List<String> args = new ArrayList<>();
+        args.add(Integer.toString(mark.flag() == InboxMark.Flag.READ ? InboxItemBody.READ : InboxItemBody.ARCHIVED));
+        args.add(mark.value() ? "1" : "0");
+        if (!mark.all()) {
+            args.addAll(mark.ids());
+        }
+        return call(user, "mark", args.toArray(String[]::new)).map(reply -> new InboxChange(items(reply, 2), counts(reply)));
+    }
+
+    @Override
+    public Uni<InboxCounts> delete(String user, String id) {
+        return call(user, "delete", id).map(reply -> {
+            if (reply.get(0).toInteger() == NOT_HELD) {
+                throw new InboxItemNotFoundException(id);
+            }
+            return counts(reply);
+        });
+    }
+
+    @Override
+    public Uni<List<String>> recall(String id) {
+        return Uni.createFrom().completionStage(() -> redis.send(Request.cmd(Command.SMEMBERS).arg(holders(id))).toCompletionStage())
+                .onFailure().transform(RedisFailures::unavailable)
+                .chain(members -> {
+                    List<Uni<String>> removals = new ArrayList<>();
+                    for (Response member : members) {
+                        String user = member.toString();
+                        removals.add(call(user, "delete", id).map(reply -> reply.get(0).toInteger() == NOT_HELD ? null : user));
+                    }
+                    if (removals.isEmpty()) {
+                        return Uni.createFrom().item(List.<String>of());
+                    }
+                    return Uni.join().all(removals).usingConcurrencyOf(STORE_CONCURRENCY).andFailFast()
+                            .map(users -> users.stream().filter(user -> user != null).toList());
+                });
+    }
+
+    private Uni<Response> call(String user, String op, String... args) {
+        List<String> argv = new ArrayList<>(args.length + 2);
+        argv.add(op);
+        argv.add(Long.toString(clock.millis()));
+        argv.addAll(List.of(args));
+        return INBOX.run(redis, keys(user), argv).onFailure().transform(RedisFailures::unavailable);
+    }
+
+    private static String flag(Boolean value) {
+        return value == null ? "" : value ? "1" : "0";
+    }
+
+    private static InboxCounts counts(Response reply) {
+        return new InboxCounts(reply.get(0).toInteger(), reply.get(1).toInteger());
+    }
+
+    /** The items of a reply from {@code from} on, three elements each: id, flags, body. */
+    private static List<InboxItem> items(Response reply, int from) {
+        List<InboxItem> items = new ArrayList<>((reply.size() - from) / 3);
+        for (int i = from; i + 3 <= reply.size(); i += 3) {
+            items.add(InboxItemBody.decode(reply.get(i).toString(), reply.get(i + 1).toInteger(), reply.get(i + 2).toString()));
+        }
+        return items;
+    }
+
+}

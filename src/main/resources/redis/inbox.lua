@@ -1,0 +1,176 @@
+#!lua
+-- One user's inbox: every state change and its counts in one atomic step. The shebang makes Redis 7
+-- refuse a call it could not finish (out of memory, read-only), so no change is ever half made.
+-- KEYS (one hash slot, the user's): items (hash id -> body), flags (hash id -> bits: 1 delivered,
+--   2 read, 4 archived), order (zset id -> arrival), unread, active (not archived), read (read, not
+--   archived), archived (zsets id -> arrival), expires (zset id -> expiry in epoch ms), seq (counter).
+-- ARGV: op, now (epoch ms, the relay's clock), then per op:
+--   store: id, expires, body, max_items            -> 1 stored, 0 held already or expired
+--   list: filter (unread|read|archived|all), limit, before ('' for the newest)
+--                                                   -> unread, total, next ('' none) and per item: id, flags, body;
+--                                                      or {-1} when before is not held
+--   counts:                                         -> unread, total
+--   update: id, read ('' keep, 0, 1), archived      -> unread, total, id, flags, body; or {-1} when not held
+--   mark: bit (2 read, 4 archived), value (0, 1), then the ids, or none for all
+--                                                   -> unread, total, then per changed item: id, flags, body
+--   delete: id                                      -> unread, total; or {-1} when not held
+-- Every op first drops the items whose expiry has come; every key expires with the last item.
+local items, flags, order, unread, active, read, archived, expires, seq =
+  KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9]
+local op, now = ARGV[1], tonumber(ARGV[2])
+local READ, ARCHIVED = 2, 4
+
+local function remove(id)
+  redis.call('HDEL', items, id)
+  redis.call('HDEL', flags, id)
+  for _, key in ipairs({ order, unread, active, read, archived, expires }) do
+    redis.call('ZREM', key, id)
+  end
+end
+
+-- Puts the item in the sets its flags call for, and only those.
+local function place(id, bits)
+  local arrival = redis.call('ZSCORE', order, id)
+  local is_read, is_archived = bit.band(bits, READ) ~= 0, bit.band(bits, ARCHIVED) ~= 0
+  local wanted = { [unread] = not is_read and not is_archived, [active] = not is_archived,
+                   [read] = is_read and not is_archived, [archived] = is_archived }
+  for _, key in ipairs({ unread, active, read, archived }) do
+    if wanted[key] then
+      redis.call('ZADD', key, arrival, id)
+    else
+      redis.call('ZREM', key, id)
+    end
+  end
+  redis.call('HSET', flags, id, bits)
+end
+
+local function counts()
+  return { redis.call('ZCARD', unread), redis.call('ZCARD', active) }
+end
+
+-- Every key lives as long as the last item; an empty inbox leaves no key behind.
+local function keep_alive()
+  local last = redis.call('ZRANGE', expires, -1, -1, 'WITHSCORES')
+  if #last == 0 then
+    redis.call('DEL', items, flags, order, unread, active, read, archived, expires, seq)
+    return
+  end
+  local ttl = math.max(1, tonumber(last[2]) - now)
+  for _, key in ipairs({ items, flags, order, unread, active, read, archived, expires, seq }) do
+    redis.call('PEXPIRE', key, ttl)
+  end
+end
+
+local function item(out, id)
+  out[#out + 1] = id
+  out[#out + 1] = tonumber(redis.call('HGET', flags, id))
+  out[#out + 1] = redis.call('HGET', items, id)
+end
+
+for _, id in ipairs(redis.call('ZRANGEBYSCORE', expires, '-inf', now)) do
+  remove(id)
+end
+
+if op == 'store' then
+  local id, expiry, body, max_items = ARGV[3], tonumber(ARGV[4]), ARGV[5], tonumber(ARGV[6])
+  if expiry <= now or redis.call('HEXISTS', items, id) == 1 then
+    keep_alive()
+    return 0
+  end
+  local arrival = redis.call('INCR', seq)
+  redis.call('HSET', items, id, body)
+  redis.call('ZADD', order, arrival, id)
+  redis.call('ZADD', expires, expiry, id)
+  place(id, 0)
+  while redis.call('ZCARD', order) > max_items do
+    remove(redis.call('ZRANGE', order, 0, 0)[1])
+  end
+  keep_alive()
+  return 1
+end
+
+if op == 'list' then
+  local sets = { unread = unread, read = read, archived = archived, all = active }
+  local set, limit, before = sets[ARGV[3]], tonumber(ARGV[4]), ARGV[5]
+  local top = '+inf'
+  if before ~= '' then
+    local arrival = redis.call('ZSCORE', order, before)
+    if not arrival then
+      return { -1 }
+    end
+    top = '(' .. arrival
+  end
+  local ids = redis.call('ZREVRANGEBYSCORE', set, top, '-inf', 'LIMIT', 0, limit + 1)
+  local out = counts()
+  out[3] = #ids > limit and ids[limit] or ''
+  for i = 1, math.min(#ids, limit) do
+    item(out, ids[i])
+  end
+  return out
+end
+
+if op == 'counts' then
+  return counts()
+end
+
+if op == 'update' then
+  local id = ARGV[3]
+  local bits = redis.call('HGET', flags, id)
+  if not bits then
+    return { -1 }
+  end
+  bits = tonumber(bits)
+  for i, mask in ipairs({ READ, ARCHIVED }) do
+    local value = ARGV[3 + i]
+    if value == '1' then
+      bits = bit.bor(bits, mask)
+    elseif value == '0' then
+      bits = bit.band(bits, bit.bnot(mask))
+    end
+  end
+  place(id, bits)
+  local out = counts()
+  item(out, id)
+  return out
+end
+
+if op == 'mark' then
+  local mask, value = tonumber(ARGV[3]), ARGV[4] == '1'
+  local ids = {}
+  if #ARGV > 4 then
+    for i = 5, #ARGV do
+      ids[#ids + 1] = ARGV[i]
+    end
+  else
+    ids = redis.call('ZRANGE', order, 0, -1)
+  end
+  local changed = {}
+  for _, id in ipairs(ids) do
+    local bits = redis.call('HGET', flags, id)
+    if bits then
+      bits = tonumber(bits)
+      local marked = value and bit.bor(bits, mask) or bit.band(bits, bit.bnot(mask))
+      if marked ~= bits then
+        place(id, marked)
+        changed[#changed + 1] = id
+      end
+    end
+  end
+  local out = counts()
+  for _, id in ipairs(changed) do
+    item(out, id)
+  end
+  return out
+end
+
+if op == 'delete' then
+  local id = ARGV[3]
+  if redis.call('HEXISTS', items, id) == 0 then
+    return { -1 }
+  end
+  remove(id)
+  keep_alive()
+  return counts()
+end
+
+return redis.error_reply('ERR inbox.lua: unknown op ' .. tostring(op))
