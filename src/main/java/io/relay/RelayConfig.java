@@ -294,5 +294,16 @@ public interface RelayConfig {
          */
         @WithDefault("30d")
         Duration retention();
+
+        /** {@code relay.inbox.max-items}: items kept per user; a newer one pushes the oldest out. */
+        @WithDefault("1000")
+        int maxItems();
+
+        /**
+         * {@code relay.inbox.sweep-interval}: how often the memory engine drops expired items of inboxes
+         * nobody reads (a read never shows an expired item; Redis expires them by itself).
+         */
+        @WithDefault("30s")
+        Duration sweepInterval();
     }
 }

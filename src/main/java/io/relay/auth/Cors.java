@@ -1,5 +1,7 @@
 package io.relay.auth;
 
+import java.util.Arrays;
+
 import jakarta.inject.Singleton;
 
 import io.relay.problem.Problem;
@@ -20,7 +22,7 @@ import io.vertx.ext.web.RoutingContext;
 @Singleton
 public class Cors {
 
-    private static final String ALLOWED_HEADERS = "Authorization, Last-Event-ID, Cache-Control";
+    private static final String ALLOWED_HEADERS = "Authorization, Last-Event-ID, Cache-Control, Content-Type";
     private static final String MAX_AGE_SECONDS = "600";
     /** What a client on another origin needs to read to back off as told and to know why it was refused. */
     private static final String EXPOSED_HEADERS = "Retry-After, WWW-Authenticate";
@@ -36,12 +38,24 @@ public class Cors {
      * before Quarkus REST (order -10), which keeps other methods on the same path (the publish POST).
      */
     public void route(Router router, String path, Handler<RoutingContext> handler) {
-        router.route(HttpMethod.OPTIONS, path).order(-10).handler(this::handle);
-        router.route(HttpMethod.GET, path).order(-10).handler(this::handle).handler(handler);
+        router.route(HttpMethod.OPTIONS, path).order(-10).handler(context -> handle(context, "GET"));
+        router.route(HttpMethod.GET, path).order(-10).handler(context -> handle(context, "GET")).handler(handler);
+    }
+
+    /**
+     * Puts {@code methods} of {@code path} behind this policy and answers its preflights, then leaves the
+     * requests to the next handler (Quarkus REST).
+     */
+    public void guard(Router router, String path, HttpMethod... methods) {
+        String granted = String.join(", ", Arrays.stream(methods).map(HttpMethod::name).toList());
+        router.route(HttpMethod.OPTIONS, path).order(-10).handler(context -> handle(context, granted));
+        for (HttpMethod method : methods) {
+            router.route(method, path).order(-10).handler(context -> handle(context, granted));
+        }
     }
 
     /** Answers preflights, adds the grant to other requests and passes them on. */
-    void handle(RoutingContext context) {
+    void handle(RoutingContext context, String methods) {
         HttpServerRequest request = context.request();
         HttpServerResponse response = context.response();
         String origin = request.getHeader(HttpHeaders.ORIGIN);
@@ -50,7 +64,7 @@ public class Cors {
             response.putHeader(HttpHeaders.VARY, "Origin");
         }
         if (request.method() == HttpMethod.OPTIONS) {
-            preflight(request, response, origin, granted);
+            preflight(response, origin, granted, methods);
             return;
         }
         if (granted) {
@@ -59,14 +73,14 @@ public class Cors {
         context.next();
     }
 
-    private static void preflight(HttpServerRequest request, HttpServerResponse response, String origin, boolean granted) {
+    private static void preflight(HttpServerResponse response, String origin, boolean granted, String methods) {
         if (!granted) {
             ProblemBody.of(Problem.FORBIDDEN, origin == null ? "a preflight needs an Origin"
                     : "this origin is not in relay.auth.allowed-origins").send(response);
             return;
         }
         grant(response, origin);
-        response.putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_METHODS, "GET")
+        response.putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_METHODS, methods)
                 .putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_HEADERS, ALLOWED_HEADERS)
                 .putHeader(HttpHeaders.ACCESS_CONTROL_MAX_AGE, MAX_AGE_SECONDS)
                 .setStatusCode(204).end();

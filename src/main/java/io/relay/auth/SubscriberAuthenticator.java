@@ -32,6 +32,19 @@ public class SubscriberAuthenticator {
     }
 
     public Subscriber authenticate(HttpServerRequest request, boolean websocket) {
+        return authenticate(request, websocket, websocket);
+    }
+
+    /**
+     * For a request that changes the subscriber's state (an inbox mark): as an HTTP request, except that
+     * with the cookie it must name an allowed Origin, as a WebSocket handshake must, so that no other
+     * page can make the browser send it (browsers send Origin with every such request).
+     */
+    public Subscriber authenticateChange(HttpServerRequest request) {
+        return authenticate(request, false, true);
+    }
+
+    private Subscriber authenticate(HttpServerRequest request, boolean websocket, boolean originRequired) {
         String token = BearerToken.from(request.getHeader(HttpHeaders.AUTHORIZATION));
         if (token == null && websocket) {
             token = fromSubprotocol(request);
@@ -40,7 +53,7 @@ public class SubscriberAuthenticator {
             Cookie cookie = request.getCookie(cookieName);
             if (cookie != null && !cookie.getValue().isEmpty()) {
                 Subscriber subscriber = verifier.verify(cookie.getValue());
-                checkCookieOrigin(request, websocket);
+                checkCookieOrigin(request, originRequired);
                 return subscriber;
             }
         }
@@ -57,12 +70,12 @@ public class SubscriberAuthenticator {
 
     /**
      * A cookie is sent by the browser whatever page made the request, so its origin must be allowed:
-     * a WebSocket handshake must name one (browsers always send it); an HTTP request is refused only
-     * when it names a foreign one (browsers omit it on same-origin GETs).
+     * a WebSocket handshake or a change must name one (browsers always send it there); another HTTP
+     * request is refused only when it names a foreign one (browsers omit it on same-origin GETs).
      */
-    private void checkCookieOrigin(HttpServerRequest request, boolean websocket) {
+    private void checkCookieOrigin(HttpServerRequest request, boolean originRequired) {
         String origin = request.getHeader(HttpHeaders.ORIGIN);
-        if ((websocket || origin != null) && !origins.isAllowed(origin, request.scheme(), request.getHeader(HttpHeaders.HOST))) {
+        if ((originRequired || origin != null) && !origins.isAllowed(origin, request.scheme(), request.getHeader(HttpHeaders.HOST))) {
             throw new AccessDeniedException(AccessDeniedException.Reason.origin,
                     "a request authenticated by cookie must come from an allowed Origin");
         }

@@ -19,6 +19,8 @@ import io.relay.engine.memory.MemoryBroker;
 import io.relay.engine.memory.MemoryChannels;
 import io.relay.engine.memory.MemoryHistory;
 import io.relay.engine.memory.MemoryIdempotencyStore;
+import io.relay.inbox.InboxService;
+import io.relay.inbox.memory.MemoryInboxStore;
 import io.relay.limit.ConnectionSlots;
 import io.relay.limit.Limits;
 import io.relay.metrics.RelayMetrics;
@@ -84,7 +86,8 @@ final class WarmUpServer implements AutoCloseable {
 
         Router router = Router.router(vertx);
         new PublishEndpoint(new PublishService(broker, new MemoryIdempotencyStore(clock, history.ttl(),
-                config.idempotency().maxKeys())), new PublisherGuard(new PublisherKeys(List.of(publisherKey))), new PublishOutcomes(metrics), limits,
+                config.idempotency().maxKeys()), new InboxService(new MemoryInboxStore(clock, config.inbox().maxItems()),
+                clock, config)), new PublisherGuard(new PublisherKeys(List.of(publisherKey))), new PublishOutcomes(metrics), limits,
                 new PayloadLimit(config), config).register(router);
         SubscriberHandshake handshake = new SubscriberHandshake(
                 new SubscriberAuthenticator(verifier, new OriginPolicy(config), config), subscriptions, metrics, limits);

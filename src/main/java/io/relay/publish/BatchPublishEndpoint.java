@@ -112,7 +112,7 @@ public class BatchPublishEndpoint {
             return Uni.createFrom().item(ItemResult.of(outcomes.refused(item.refused())));
         }
         PublishRequest request = item.publish().request();
-        return service.publish(request, item.publish().idempotencyKey())
+        return service.publish(request, item.publish().idempotencyKey(), item.publish().inbox())
                 .map(result -> {
                     boolean replayed = PublishService.replayed(request, result);
                     outcomes.accepted(replayed);
@@ -140,15 +140,15 @@ public class BatchPublishEndpoint {
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record ItemResult(int status, String id, List<PublishEndpoint.PublishResponse.Placement> channels,
-            Boolean replayed, ProblemBody problem) {
+            PublishEndpoint.PublishResponse.InboxStored inbox, Boolean replayed, ProblemBody problem) {
 
         static ItemResult accepted(PublishResult result, boolean replayed) {
             PublishEndpoint.PublishResponse body = PublishEndpoint.PublishResponse.of(result);
-            return new ItemResult(202, body.id(), body.channels(), replayed ? Boolean.TRUE : null, null);
+            return new ItemResult(202, body.id(), body.channels(), body.inbox(), replayed ? Boolean.TRUE : null, null);
         }
 
         static ItemResult of(ProblemCarrier problem) {
-            return new ItemResult(problem.problem().status(), null, null, null,
+            return new ItemResult(problem.problem().status(), null, null, null, null,
                     ProblemBody.of(problem.problem(), problem.detail()));
         }
     }

@@ -6,6 +6,7 @@ import java.util.List;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
@@ -93,7 +94,7 @@ public class PublishEndpoint {
     private void onBody(RoutingContext context, Buffer body) {
         HttpServerRequest request = context.request();
         String idempotencyKey = request.getHeader("Idempotency-Key");
-        PublishRequest publish;
+        PublishParser.ParsedPublish publish;
         try {
             if (!JsonBody.isJson(request.getHeader(HttpHeaders.CONTENT_TYPE))) {
                 throw PublishOutcomes.unsupportedMediaType();
@@ -104,8 +105,8 @@ public class PublishEndpoint {
             send(context, outcomes.refused(refused));
             return;
         }
-        service.publish(publish, idempotencyKey).subscribe().with(result -> accepted(context, publish, result),
-                failure -> send(context, outcomes.failed(failure)));
+        service.publish(publish.request(), idempotencyKey, publish.inbox()).subscribe()
+                .with(result -> accepted(context, publish.request(), result), failure -> send(context, outcomes.failed(failure)));
     }
 
     private void accepted(RoutingContext context, PublishRequest request, PublishResult result) {
@@ -129,13 +130,17 @@ public class PublishEndpoint {
         }
     }
 
-    /** The 202 body: the publish id and where it landed in each channel. */
-    public record PublishResponse(String id, List<Placement> channels) {
+    /** The 202 body: the publish id, where it landed in each channel, and with {@code inbox}, how many inboxes kept it. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record PublishResponse(String id, List<Placement> channels, InboxStored inbox) {
 
         static PublishResponse of(PublishResult result) {
             return new PublishResponse(result.id(), result.channels().stream()
                     .map(p -> new Placement(p.channel().value(), p.position().epoch(), p.position().offset()))
-                    .toList());
+                    .toList(), result.inboxStored() == null ? null : new InboxStored(result.inboxStored()));
+        }
+
+        public record InboxStored(int stored) {
         }
 
         public record Placement(String channel, String epoch, long offset) {

@@ -57,9 +57,9 @@ final class PublishParser {
     }
 
     /** {@code maxTtl}: the largest {@code ttl} accepted ({@code relay.inbox.retention}). */
-    static PublishRequest parse(byte[] body, Duration maxTtl) {
+    static ParsedPublish parse(byte[] body, Duration maxTtl) {
         CharBuffer text = text(body);
-        return read(text.array(), text.arrayOffset() + text.position(), text.remaining(), false, maxTtl).request();
+        return read(text.array(), text.arrayOffset() + text.position(), text.remaining(), false, maxTtl);
     }
 
     /**
@@ -93,6 +93,7 @@ final class PublishParser {
                     case "event" -> fields.event = event(json, value);
                     case "data" -> fields.data = unicode(copy(json, length), "data");
                     case "ttl" -> fields.ttl = ttl(json, value, maxTtl);
+                    case "inbox" -> fields.inbox = inbox(value);
                     case "idempotencyKey" -> {
                         if (!batchItem) {
                             throw unknown(name, false);
@@ -105,7 +106,7 @@ final class PublishParser {
             if (json.nextToken() != null) {
                 throw invalid("the body is not valid JSON: content after the object");
             }
-            return new ParsedPublish(fields.request(), fields.idempotencyKey);
+            return new ParsedPublish(fields.request(), fields.idempotencyKey, fields.inbox);
         } catch (JsonProcessingException e) {
             throw invalid("the body is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
@@ -113,12 +114,15 @@ final class PublishParser {
         }
     }
 
-    /** A publish as read, with the idempotency key its batch item named, if any. */
-    record ParsedPublish(PublishRequest request, String idempotencyKey) {
+    /**
+     * A publish as read, with the idempotency key its batch item named, if any, and whether its users'
+     * inboxes keep it.
+     */
+    record ParsedPublish(PublishRequest request, String idempotencyKey, boolean inbox) {
     }
 
     private static ProblemException unknown(String name, boolean batchItem) {
-        return invalid("unknown field " + ClientText.quote(name) + ": the fields are channel, channels, users, event, data, ttl"
+        return invalid("unknown field " + ClientText.quote(name) + ": the fields are channel, channels, users, event, data, ttl, inbox"
                 + (batchItem ? ", idempotencyKey" : ""));
     }
 
@@ -130,6 +134,7 @@ final class PublishParser {
         String event;
         String data;
         Duration ttl;
+        boolean inbox;
         String idempotencyKey;
 
         PublishRequest request() {
@@ -143,7 +148,11 @@ final class PublishParser {
             if (data == null) {
                 throw invalid("data is required (any JSON value)");
             }
-            return new PublishRequest(UUID.randomUUID().toString(), targets(), event, data, ttl);
+            List<ChannelName> targets = targets();
+            if (inbox && targets.stream().noneMatch(ChannelName::isPersonal)) {
+                throw invalid("inbox:true needs a user to keep it: give users, or a user:<id> channel");
+            }
+            return new PublishRequest(UUID.randomUUID().toString(), targets, event, data, ttl);
         }
 
         /** The channels named, then each user's personal channel: once each, in order of first mention. */
@@ -227,6 +236,13 @@ final class PublishParser {
         } catch (InvalidChannelException e) {
             throw invalid(e.getMessage());
         }
+    }
+
+    private static boolean inbox(JsonToken value) {
+        if (value != JsonToken.VALUE_TRUE && value != JsonToken.VALUE_FALSE) {
+            throw invalid("inbox must be true or false");
+        }
+        return value == JsonToken.VALUE_TRUE;
     }
 
     /** Whole seconds from 1 to {@code maxTtl}: a fraction or an exponent is refused, not rounded. */

@@ -1,6 +1,7 @@
 package io.relay.publish;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -28,7 +29,23 @@ class PublishParserTest {
     static final Duration MAX_TTL = Duration.ofDays(30);
 
     private static PublishRequest parse(String body) {
-        return PublishParser.parse(body.getBytes(StandardCharsets.UTF_8), MAX_TTL);
+        return PublishParser.parse(body.getBytes(StandardCharsets.UTF_8), MAX_TTL).request();
+    }
+
+    @Test
+    void inboxNeedsAUserAmongTheTargets() {
+        assertTrue(PublishParser.parse("{\"users\":[\"bob\"],\"data\":1,\"inbox\":true}".getBytes(StandardCharsets.UTF_8),
+                MAX_TTL).inbox());
+        assertTrue(PublishParser.parse("{\"channels\":[\"team:x\",\"user:ann\"],\"data\":1,\"inbox\":true}"
+                .getBytes(StandardCharsets.UTF_8), MAX_TTL).inbox());
+        assertFalse(PublishParser.parse("{\"channel\":\"team:x\",\"data\":1,\"inbox\":false}".getBytes(StandardCharsets.UTF_8),
+                MAX_TTL).inbox());
+        for (String body : List.of("{\"channel\":\"team:x\",\"data\":1,\"inbox\":true}",
+                "{\"users\":[\"bob\"],\"data\":1,\"inbox\":\"yes\"}", "{\"users\":[\"bob\"],\"data\":1,\"inbox\":1}")) {
+            ProblemException refused = assertThrows(ProblemException.class, () -> parse(body));
+            assertEquals(400, refused.problem().status());
+            assertTrue(refused.detail().contains("inbox"), refused.detail());
+        }
     }
 
     @Test

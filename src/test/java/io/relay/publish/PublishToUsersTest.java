@@ -97,7 +97,7 @@ class PublishToUsersTest {
                 Arguments.of("1,001 distinct channels in all", (Function<String, String>) probe -> "\"channels\":"
                         + array(IntStream.range(0, 100).mapToObj(i -> "c" + i + "-" + probe).toArray(String[]::new))
                         + ",\"users\":" + withProbe(probe, users(900))),
-                Arguments.of("inbox, not built yet", (Function<String, String>) probe -> "\"users\":" + array(probe) + ",\"inbox\":true"),
+                Arguments.of("inbox as a string", (Function<String, String>) probe -> "\"users\":" + array(probe) + ",\"inbox\":\"true\""),
                 Arguments.of("a ttl of 0", (Function<String, String>) probe -> "\"users\":" + array(probe) + ",\"ttl\":0"));
     }
 

@@ -1,6 +1,7 @@
 package io.relay.publish;
 
 import static io.relay.RelayTestSupport.publisher;
+import static io.restassured.RestAssured.given;
 import static io.relay.publish.PublishEndpointTest.problem;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.relay.TestTokens;
 import io.restassured.path.json.JsonPath;
 
 /** The engine cannot take the publish (here: the memory engine is full): 503, and nothing published. */
@@ -49,5 +51,13 @@ class PublishUnavailableTest {
                 .extract().jsonPath();
         assertEquals(results.getInt("results[0].channels[0].offset") + 1,
                 results.getInt("results[2].channels[0].offset"), "the refused item took no offset");
+    }
+
+    @Test
+    void aPublishTheEngineCannotTakeLeavesNothingInTheInboxes() {
+        problem(publisher().body("{\"channels\":[\"first\",\"new-3\"],\"users\":[\"inbox-503\"],\"data\":1,\"inbox\":true}")
+                .post("/api/v1/notifications").then(), 503);
+        given().header("Authorization", "Bearer " + TestTokens.valid("inbox-503")).get("/api/v1/inbox/counts").then()
+                .statusCode(200).body("total", equalTo(0));
     }
 }

@@ -111,7 +111,8 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
                 placements.add(new PublishResult.Placement(ChannelName.of(placement.get("channel").asText()),
                         new StreamPosition(placement.get("epoch").asText(), placement.get("offset").asLong())));
             }
-            return new PublishResult(node.get("id").asText(), placements);
+            JsonNode inbox = node.get("inboxStored");
+            return new PublishResult(node.get("id").asText(), placements, inbox == null ? null : inbox.asInt());
         } catch (Exception e) {
             throw new IllegalStateException("unreadable idempotency record", e);
         }
@@ -123,6 +124,9 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
         for (PublishResult.Placement placement : result.channels()) {
             channels.addObject().put("channel", placement.channel().value())
                     .put("epoch", placement.position().epoch()).put("offset", placement.position().offset());
+        }
+        if (result.inboxStored() != null) {
+            node.put("inboxStored", result.inboxStored());
         }
         return node.toString();
     }
