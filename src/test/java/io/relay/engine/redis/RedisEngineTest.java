@@ -19,9 +19,8 @@ import java.util.function.IntFunction;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -48,27 +47,18 @@ class RedisEngineTest extends EngineContractTest {
 
     private static final Duration REDIS_TTL = Duration.ofSeconds(2);
     private static final Duration CLAIM_TTL = Duration.ofMillis(500);
-    private static RedisServer server;
-    private static Vertx vertx;
+    @RegisterExtension
+    static final LocalRedis LOCAL = new LocalRedis();
+    private RedisServer server;
+    private Vertx vertx;
     private Redis redis;
     private RedisFanout fanout;
 
-    @BeforeAll
-    static void startRedis() throws Exception {
-        server = RedisServer.start();
-        vertx = Vertx.vertx();
-    }
-
-    @AfterAll
-    static void stopRedis() throws Exception {
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        server.close();
-    }
-
     @Override
     protected Engine create(NotificationListener listener) {
-        redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(server.url()).setMaxPoolSize(8));
-        send(Request.cmd(Command.FLUSHALL));
+        server = LOCAL.server();
+        vertx = LOCAL.vertx();
+        redis = LOCAL.emptiedClient();
         fanout = new RedisFanout(redis, vertx, listener, Duration.ofSeconds(2));
         return new Engine(new RedisBroker(redis, fanout, Clock.systemUTC(), REDIS_TTL, HISTORY_SIZE, 1024),
                 new RedisHistory(redis), new RedisIdempotencyStore(redis, REDIS_TTL, CLAIM_TTL, MAX_IDEMPOTENCY_KEYS), () -> {
@@ -88,11 +78,7 @@ class RedisEngineTest extends EngineContractTest {
     }
 
     private io.vertx.redis.client.Response send(Request request) {
-        try {
-            return redis.send(request).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
+        return LocalRedis.send(redis, request);
     }
 
     @Test

@@ -5,50 +5,33 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import io.relay.engine.redis.RedisServer;
+import io.relay.engine.redis.LocalRedis;
 import io.relay.inbox.InboxEntry;
 import io.relay.inbox.InboxStore;
 import io.relay.inbox.InboxStoreContractTest;
-import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
 /** The inbox contract against a real redis-server, and what the keys of a user look like there. */
 class RedisInboxStoreTest extends InboxStoreContractTest {
 
-    private static RedisServer server;
-    private static Vertx vertx;
+    @RegisterExtension
+    static final LocalRedis LOCAL = new LocalRedis();
     private Redis redis;
-
-    @BeforeAll
-    static void startRedis() throws Exception {
-        server = RedisServer.start();
-        vertx = Vertx.vertx();
-    }
-
-    @AfterAll
-    static void stopRedis() throws Exception {
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        server.close();
-    }
 
     @Override
     protected InboxStore create(int maxItems) {
         if (redis != null) {
             redis.close();
         }
-        redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(server.url()).setMaxPoolSize(8));
-        send(Request.cmd(Command.FLUSHALL));
+        redis = LOCAL.emptiedClient();
         return new RedisInboxStore(redis, clock, maxItems);
     }
 
@@ -78,10 +61,6 @@ class RedisInboxStoreTest extends InboxStoreContractTest {
     }
 
     private Response send(Request request) {
-        try {
-            return redis.send(request).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return LocalRedis.send(redis, request);
     }
 }
