@@ -166,7 +166,8 @@ public final class RelayPublisher {
             placements.add(new Published.Placement(placement.get("channel").asText(),
                     placement.get("epoch").asText(), placement.get("offset").asLong()));
         }
-        return new Published(node.get("id").asText(), placements, replayed);
+        JsonNode inbox = node.path("inbox").path("stored");
+        return new Published(node.get("id").asText(), placements, inbox.isInt() ? inbox.asInt() : null, replayed);
     }
 
     private static void sleep(Duration wait) throws PublishException {
@@ -178,8 +179,11 @@ public final class RelayPublisher {
         }
     }
 
-    /** What a publish created: its id and where it landed per channel. {@code replayed}: a retry answered by the first. */
-    public record Published(String id, List<Placement> channels, boolean replayed) {
+    /**
+     * What a publish created: its id, where it landed per channel, and with {@code inbox} how many
+     * users' inboxes kept it (else null). {@code replayed}: a retry answered by the first.
+     */
+    public record Published(String id, List<Placement> channels, Integer inboxStored, boolean replayed) {
 
         public record Placement(String channel, String epoch, long offset) {
         }
@@ -189,9 +193,10 @@ public final class RelayPublisher {
      * What to publish: to {@code channels}, to each of {@code users}'s personal channel, or both (at
      * most 1000 channels in all); {@code event} may be null, {@code data} is anything Jackson writes.
      * {@code ttl}, in whole seconds, may be null: after it no transport delivers or replays the
-     * notification.
+     * notification. With {@code inbox}, the inbox of every user it targets keeps it too.
      */
-    public record Message(List<String> channels, List<String> users, String event, Object data, Duration ttl) {
+    public record Message(List<String> channels, List<String> users, String event, Object data, Duration ttl,
+            boolean inbox) {
 
         public Message {
             channels = List.copyOf(channels);
@@ -202,7 +207,7 @@ public final class RelayPublisher {
         }
 
         public Message(List<String> channels, List<String> users, String event, Object data) {
-            this(channels, users, event, data, null);
+            this(channels, users, event, data, null, false);
         }
 
         public static Message toChannels(List<String> channels, String event, Object data) {
@@ -215,12 +220,17 @@ public final class RelayPublisher {
 
         /** This message to these users too. */
         public Message andUsers(List<String> more) {
-            return new Message(channels, more, event, data, ttl);
+            return new Message(channels, more, event, data, ttl, inbox);
         }
 
         /** This message, delivered and replayed only within {@code ttl} (whole seconds) of its publishing. */
         public Message withTtl(Duration ttl) {
-            return new Message(channels, users, event, data, ttl);
+            return new Message(channels, users, event, data, ttl, inbox);
+        }
+
+        /** This message, kept in the inbox of each user it targets (users, or user:<id> channels) as well. */
+        public Message withInbox() {
+            return new Message(channels, users, event, data, ttl, true);
         }
 
         ObjectNode toJson() {
@@ -239,6 +249,9 @@ public final class RelayPublisher {
             body.set("data", JSON.valueToTree(data));
             if (ttl != null) {
                 body.put("ttl", ttl.getSeconds());
+            }
+            if (inbox) {
+                body.put("inbox", true);
             }
             return body;
         }

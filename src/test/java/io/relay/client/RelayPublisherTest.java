@@ -2,6 +2,7 @@ package io.relay.client;
 
 import static io.relay.RelayTestSupport.unique;
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -125,6 +126,18 @@ class RelayPublisherTest {
         assertThrows(IllegalArgumentException.class, () -> message.withTtl(Duration.ZERO));
         assertEquals(1, relay.publish(message.withTtl(Duration.ofDays(30))).channels().get(0).offset());
         assertEquals(List.of(1), retainedOffsets(channel), "only the publish within retention landed");
+    }
+
+    @Test
+    void publishesToTheUsersInboxes() throws Exception {
+        String alice = unique("alice-");
+        RelayPublisher relay = RelayPublisher.builder(base, TestTokens.PUBLISHER_KEY).build();
+        RelayPublisher.Published published = relay.publish(
+                RelayPublisher.Message.toUsers(List.of(alice), "invoice.due", Map.of("n", 1)).withInbox());
+        assertEquals(1, published.inboxStored());
+        given().header("Authorization", "Bearer " + TestTokens.valid(alice)).get("/api/v1/inbox").then().statusCode(200)
+                .body("items[0].id", equalTo(published.id()));
+        assertEquals(null, relay.publish("team:" + alice, null, 1).inboxStored());
     }
 
     @Test
