@@ -795,12 +795,8 @@ test('a long-poll client with a token polls one constant URL, the cursor in Last
     [1, 2, 3].map((o) => encodeCursor({ broadcast: { epoch: 'E', offset: o } })));
 });
 
-test('a later long-poll answer that moved past what it delivered reports a gap', async () => {
-  const answers = [
-    { notifications: [], cursor: encodeCursor({ broadcast: { epoch: 'E', offset: 2 } }), recovered: true, more: false },
-    { notifications: [notification('broadcast', 'E', 9)], cursor: encodeCursor({ broadcast: { epoch: 'E', offset: 9 } }), recovered: false, more: false },
-    { notifications: [], cursor: encodeCursor({ broadcast: { epoch: 'F', offset: 4 } }), recovered: false, more: false },
-  ];
+/** A client long-polling `broadcast` through `answers`, then waiting; the gaps it reported. */
+async function longPollGaps(answers) {
   const h = harness({
     transports: ['long-poll'],
     respond: async (url, init) => (answers.length ? json(200, answers.shift()) : pending(init.signal)),
@@ -809,6 +805,16 @@ test('a later long-poll answer that moved past what it delivered reports a gap',
   h.client.addEventListener('gap', (e) => gaps.push(e.detail));
   h.client.subscribe('broadcast', () => {});
   await h.advance(0);
+  return { h, gaps };
+}
+
+test('a later long-poll answer that moved past what it delivered reports a gap', async () => {
+  const answers = [
+    { notifications: [], cursor: encodeCursor({ broadcast: { epoch: 'E', offset: 2 } }), recovered: true, more: false },
+    { notifications: [notification('broadcast', 'E', 9)], cursor: encodeCursor({ broadcast: { epoch: 'E', offset: 9 } }), recovered: false, more: false },
+    { notifications: [], cursor: encodeCursor({ broadcast: { epoch: 'F', offset: 4 } }), recovered: false, more: false },
+  ];
+  const { h, gaps } = await longPollGaps(answers);
   assert.deepEqual(gaps, [
     { channel: 'broadcast', from: { epoch: 'E', offset: 2 }, to: { epoch: 'E', offset: 8 } },
     { channel: 'broadcast', from: { epoch: 'E', offset: 9 }, to: { epoch: 'F', offset: 4 } },
@@ -835,14 +841,7 @@ test('a recovered long-poll answer whose cursor moved past what it delivered ski
     { notifications: [], cursor: encodeCursor({ broadcast: { epoch: 'E', offset: 2 } }), recovered: true, more: false },
     { notifications: [notification('broadcast', 'E', 4)], cursor: encodeCursor({ broadcast: { epoch: 'E', offset: 6 } }), recovered: true, more: false },
   ];
-  const h = harness({
-    transports: ['long-poll'],
-    respond: async (url, init) => (answers.length ? json(200, answers.shift()) : pending(init.signal)),
-  });
-  const gaps = [];
-  h.client.addEventListener('gap', (e) => gaps.push(e.detail));
-  h.client.subscribe('broadcast', () => {});
-  await h.advance(0);
+  const { h, gaps } = await longPollGaps(answers);
   assert.deepEqual(gaps, []);
   assert.deepEqual(h.client.positions.broadcast, { epoch: 'E', offset: 6 });
 });

@@ -38,8 +38,8 @@ public class Cors {
      * before Quarkus REST (order -10), which keeps other methods on the same path (the publish POST).
      */
     public void route(Router router, String path, Handler<RoutingContext> handler) {
-        router.route(HttpMethod.OPTIONS, path).order(-10).handler(context -> handle(context, "GET"));
-        router.route(HttpMethod.GET, path).order(-10).handler(context -> handle(context, "GET")).handler(handler);
+        guard(router, path, HttpMethod.GET);
+        router.route(HttpMethod.GET, path).order(-10).handler(handler);
     }
 
     /**

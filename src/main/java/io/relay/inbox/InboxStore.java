@@ -2,6 +2,8 @@ package io.relay.inbox;
 
 import java.util.List;
 
+import io.relay.problem.Problem;
+import io.relay.problem.ProblemException;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -17,8 +19,17 @@ public interface InboxStore {
     /** Puts the entry in each user's inbox (once: a user who has it keeps it as it is); returns how many users got it. */
     Uni<Integer> store(List<String> users, InboxEntry entry);
 
-    /** Newest first, at most {@code limit}, older than the item {@code before} when given. */
+    /**
+     * Newest first, at most {@code limit}, older than the item {@code before} when given. Fails with
+     * {@link #beforeNotHeld()} when the inbox does not hold {@code before}.
+     */
     Uni<InboxPage> list(String user, InboxFilter filter, int limit, String before);
+
+    /** The refusal of a page after an item no longer held: ids are random, so no position follows from one. */
+    static ProblemException beforeNotHeld() {
+        return Problem.INVALID_REQUEST.exception("before names no item of this inbox (deleted, expired or recalled "
+                + "since): list again from the newest");
+    }
 
     Uni<InboxCounts> counts(String user);
 

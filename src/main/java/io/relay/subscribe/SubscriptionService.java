@@ -164,7 +164,7 @@ public class SubscriptionService {
                 HistoryPage page = pages.get(i);
                 List<Notification> replay = page.notifications();
                 starts.add(new SubscriptionStart(added.get(i).channel(), page.latest(), page.recovered(),
-                        replay.isEmpty() ? null : replay.get(replay.size() - 1).position()));
+                        page.more() ? replay.get(replay.size() - 1).position() : null));
             }
         }
         if (session.isClosed()) {

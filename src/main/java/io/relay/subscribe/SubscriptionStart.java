@@ -5,14 +5,13 @@ import io.relay.channel.StreamPosition;
 
 /**
  * How a subscription began: the channel's position when it started (replay runs up to and including
- * it), whether the client's own position was recovered without a gap, and where the replay read up
- * to: its last notification, sent or skipped as expired (null when it read none). A replay that ends
- * before {@code latest} was cut at its limit.
+ * it), whether the client's own position was recovered without a gap, and, when its limit cut the
+ * replay short of {@code latest}, where it stopped: its last notification read, sent or skipped as
+ * expired ({@code cutAt}, null when the replay ran to {@code latest}).
  */
-public record SubscriptionStart(ChannelName channel, StreamPosition latest, boolean recovered, StreamPosition replayedTo) {
+public record SubscriptionStart(ChannelName channel, StreamPosition latest, boolean recovered, StreamPosition cutAt) {
 
-    /** Whether the replay stopped at its limit before the channel's latest position. */
     public boolean isCutShort() {
-        return replayedTo != null && replayedTo.epoch().equals(latest.epoch()) && replayedTo.offset() < latest.offset();
+        return cutAt != null;
     }
 }

@@ -19,7 +19,6 @@ import io.relay.inbox.InboxItemNotFoundException;
 import io.relay.inbox.InboxMark;
 import io.relay.inbox.InboxPage;
 import io.relay.inbox.InboxStore;
-import io.relay.problem.Problem;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -77,8 +76,7 @@ public final class MemoryInboxStore implements InboxStore {
             InboxPage page = inbox == null ? new InboxPage(List.of(), InboxCounts.EMPTY, null)
                     : inbox.page(filter, limit, before);
             if (page == null || (inbox == null && before != null)) {
-                throw Problem.INVALID_REQUEST.exception("before names no item of this inbox (deleted, expired or "
-                        + "recalled since): list again from the newest");
+                throw InboxStore.beforeNotHeld();
             }
             return page;
         });

@@ -17,7 +17,6 @@ import io.relay.inbox.InboxItemNotFoundException;
 import io.relay.inbox.InboxMark;
 import io.relay.inbox.InboxPage;
 import io.relay.inbox.InboxStore;
-import io.relay.problem.Problem;
 import io.smallrye.mutiny.Uni;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -91,8 +90,7 @@ public final class RedisInboxStore implements InboxStore {
         return call(user, "list", filter.name().toLowerCase(Locale.ROOT), Integer.toString(limit),
                 before == null ? "" : before).map(reply -> {
                     if (reply.get(0).toInteger() == NOT_HELD) {
-                        throw Problem.INVALID_REQUEST.exception("before names no item of this inbox (deleted, expired or "
-                                + "recalled since): list again from the newest");
+                        throw InboxStore.beforeNotHeld();
                     }
                     String next = reply.get(2).toString();
                     return new InboxPage(items(reply, HEADER), counts(reply), next.isEmpty() ? null : next);

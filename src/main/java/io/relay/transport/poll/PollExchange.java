@@ -163,7 +163,7 @@ final class PollExchange implements Outbound {
             }
             if (start.isCutShort()) {
                 // what the replay read was sent, or skipped as expired: the next poll reads on from there
-                tracker.set(start.channel(), start.replayedTo());
+                tracker.set(start.channel(), start.cutAt());
             } else {
                 tracker.caughtUp(start);
             }
