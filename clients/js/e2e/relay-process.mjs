@@ -5,26 +5,45 @@ import { createServer } from 'node:net';
 
 export const jar = 'target/quarkus-app/quarkus-run.jar';
 
-export function freePort() {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
+const handedOut = new Set();
+
+/**
+ * A port nobody listens on, below Linux's ephemeral range (32768 and up): a port from that range can be
+ * taken, between this call and the listen that uses it, as the local port of any outgoing connection
+ * (a Redis client's, the browser's), and the Relay started on it then exits with "Address already in use".
+ */
+export async function freePort() {
+  for (;;) {
+    const port = 20000 + Math.floor(Math.random() * 12000);
+    if (handedOut.has(port)) continue;
+    const free = await new Promise((resolve) => {
+      const server = createServer();
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
     });
-  });
+    if (free) {
+      handedOut.add(port);
+      return port;
+    }
+  }
 }
 
 /** Starts the packaged Relay on `port` (dev profile) and resolves once it is ready. */
 export async function startRelay(port, extraEnv = {}) {
   const env = { ...process.env, QUARKUS_HTTP_PORT: String(port), QUARKUS_HTTP_HOST: '127.0.0.1', ...extraEnv };
   for (const key of Object.keys(env)) if (key.startsWith('RELAY_') && !(key in extraEnv)) delete env[key];
-  const relay = spawn('java', ['-Dquarkus.profile=dev', '-jar', jar], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const relay = spawn('java', ['-Dquarkus.profile=dev', '-jar', jar], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  let errors = '';
+  relay.stderr.on('data', (chunk) => {
+    process.stderr.write(chunk);
+    errors = (errors + chunk).slice(-4000);
+  });
   const deadline = Date.now() + 60000;
   for (;;) {
     try {
       if ((await fetch(`http://127.0.0.1:${port}/q/health/ready`)).ok) return relay;
     } catch { /* not up yet */ }
-    if (relay.exitCode !== null) throw new Error(`Relay exited with ${relay.exitCode}`);
+    if (relay.exitCode !== null) throw new Error(`Relay on port ${port} exited with ${relay.exitCode}: ${errors}`);
     if (Date.now() > deadline) throw new Error('Relay did not start');
     await new Promise((r) => setTimeout(r, 200));
   }

@@ -1,7 +1,6 @@
 package io.relay;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -37,7 +36,7 @@ public final class RelayProcess implements AutoCloseable {
 
     /** Starts the jar with only these RELAY_/QUARKUS_ variables (and the port, on 127.0.0.1, and no warm-up unless they say). */
     public static RelayProcess start(Map<String, String> env) throws IOException {
-        RelayProcess relay = new RelayProcess(env, freePort(), Files.createTempFile("relay-it", ".log"));
+        RelayProcess relay = new RelayProcess(env, FreePorts.next(), Files.createTempFile("relay-it", ".log"));
         relay.launch();
         return relay;
     }
@@ -81,7 +80,7 @@ public final class RelayProcess implements AutoCloseable {
             if (attempt == BIND_ATTEMPTS || !(output.contains("already bound") || output.contains("Address already in use"))) {
                 throw new AssertionError("the relay exited with " + process.exitValue() + " before it was ready:\n" + output);
             }
-            port = freePort();
+            port = FreePorts.next();
             launch();
         }
     }
@@ -121,9 +120,4 @@ public final class RelayProcess implements AutoCloseable {
         return env;
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

@@ -1,9 +1,9 @@
 package io.relay.engine.redis;
 
+import io.relay.FreePorts;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -32,7 +32,7 @@ public final class RedisServer implements AutoCloseable {
 
     public static RedisServer start() throws IOException {
         for (int attempt = 1;; attempt++) {
-            RedisServer server = new RedisServer(freePort());
+            RedisServer server = new RedisServer(FreePorts.next());
             try {
                 server.launch();
                 return server;
@@ -83,11 +83,6 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 
     /** Sends one command (inline protocol); returns a status or integer reply, or a bulk reply's text. */
     public String command(String... words) throws IOException {
