@@ -14,11 +14,17 @@
 --   mark: bit (2 read, 4 archived), value (0, 1), then the ids, or none for all
 --                                                   -> unread, total, then per changed item: id, flags, body
 --   delete: id                                      -> unread, total; or {-1} when not held
+--   delivered: the ids                              -> 0 (sets the delivered flag; no count changes)
 -- Every op first drops the items whose expiry has come; every key expires with the last item.
+-- Every change is published on relay:inbox-changes, in the same atomic step, so every replica learns
+-- the changes of one inbox in the order they were made: {"user","change":"added|updated|removed",
+-- "items":[[id, flags, body]...] or "ids":[...],"counts":[unread, total]}.
 local items, flags, order, unread, active, read, archived, expires, seq =
   KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9]
 local op, now = ARGV[1], tonumber(ARGV[2])
-local READ, ARCHIVED = 2, 4
+local DELIVERED, READ, ARCHIVED = 1, 2, 4
+local CHANGES = 'relay:inbox-changes'
+local user = string.sub(items, #'relay:inbox:{' + 1, -#'}:items' - 1)
 
 local function remove(id)
   redis.call('HDEL', items, id)
@@ -67,8 +73,26 @@ local function item(out, id)
   out[#out + 1] = redis.call('HGET', items, id)
 end
 
-for _, id in ipairs(redis.call('ZRANGEBYSCORE', expires, '-inf', now)) do
+-- Tells every replica of a change: field is 'items' (a list of ids, sent as id, flags, body) or 'ids'.
+local function tell(change, field, ids)
+  local listed = ids
+  if field == 'items' then
+    listed = {}
+    for i, id in ipairs(ids) do
+      local out = {}
+      item(out, id)
+      listed[i] = out
+    end
+  end
+  redis.call('PUBLISH', CHANGES, cjson.encode({ user = user, change = change, [field] = listed, counts = counts() }))
+end
+
+local expired = redis.call('ZRANGEBYSCORE', expires, '-inf', now)
+for _, id in ipairs(expired) do
   remove(id)
+end
+if #expired > 0 then
+  tell('removed', 'ids', expired)
 end
 
 if op == 'store' then
@@ -82,9 +106,16 @@ if op == 'store' then
   redis.call('ZADD', order, arrival, id)
   redis.call('ZADD', expires, expiry, id)
   place(id, 0)
+  local pushed_out = {}
   while redis.call('ZCARD', order) > max_items do
-    remove(redis.call('ZRANGE', order, 0, 0)[1])
+    local oldest = redis.call('ZRANGE', order, 0, 0)[1]
+    remove(oldest)
+    pushed_out[#pushed_out + 1] = oldest
   end
+  if #pushed_out > 0 then
+    tell('removed', 'ids', pushed_out)
+  end
+  tell('added', 'items', { id })
   keep_alive()
   return 1
 end
@@ -129,6 +160,7 @@ if op == 'update' then
     end
   end
   place(id, bits)
+  tell('updated', 'items', { id })
   local out = counts()
   item(out, id)
   return out
@@ -156,6 +188,9 @@ if op == 'mark' then
       end
     end
   end
+  if #changed > 0 then
+    tell('updated', 'items', changed)
+  end
   local out = counts()
   for _, id in ipairs(changed) do
     item(out, id)
@@ -169,8 +204,19 @@ if op == 'delete' then
     return { -1 }
   end
   remove(id)
+  tell('removed', 'ids', { id })
   keep_alive()
   return counts()
+end
+
+if op == 'delivered' then
+  for i = 3, #ARGV do
+    local bits = redis.call('HGET', flags, ARGV[i])
+    if bits then
+      redis.call('HSET', flags, ARGV[i], bit.bor(tonumber(bits), DELIVERED))
+    end
+  end
+  return 0
 end
 
 return redis.error_reply('ERR inbox.lua: unknown op ' .. tostring(op))

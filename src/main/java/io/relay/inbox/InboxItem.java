@@ -27,6 +27,10 @@ public record InboxItem(String id, String event, @JsonRawValue String data, Inst
         return new InboxItem(id, event, data, time, expiresAt, delivered, read, value);
     }
 
+    public InboxItem withDelivered() {
+        return new InboxItem(id, event, data, time, expiresAt, true, read, archived);
+    }
+
     /** Whether {@code filter} lists it. */
     public boolean matches(InboxFilter filter) {
         return switch (filter) {

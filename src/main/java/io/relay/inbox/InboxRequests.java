@@ -25,10 +25,11 @@ import io.relay.problem.ProblemException;
  * Reads the bodies of the inbox's changes strictly: unknown fields, duplicate keys and values of the
  * wrong type are refused (400) rather than ignored, so a typo never marks something else.
  */
-final class InboxRequests {
+public final class InboxRequests {
 
     static final int MAX_IDS = 1000;
     static final int MAX_ID_LENGTH = 128;
+    private static final Set<String> MARK_FIELDS = Set.of("ids", "all", "read", "archived");
     private static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(4).build())
@@ -52,7 +53,20 @@ final class InboxRequests {
     }
 
     static InboxMark mark(byte[] body) {
-        Map<String, JsonNode> fields = object(body, Set.of("ids", "all", "read", "archived"));
+        return mark(object(body, MARK_FIELDS));
+    }
+
+    /**
+     * The WebSocket op {@code {"op":"inbox.mark",...}}: the fields of {@code POST /api/v1/inbox/mark}.
+     * Throws {@link ProblemException} (400) as that endpoint answers.
+     */
+    public static InboxMark markOp(JsonNode op) {
+        Set<String> known = new java.util.HashSet<>(MARK_FIELDS);
+        known.add("op");
+        return mark(fields(op, known));
+    }
+
+    private static InboxMark mark(Map<String, JsonNode> fields) {
         Boolean read = bool(fields, "read");
         Boolean archived = bool(fields, "archived");
         if ((read == null) == (archived == null)) {
@@ -110,6 +124,10 @@ final class InboxRequests {
         if (!root.isObject()) {
             throw invalid("the body must be a JSON object");
         }
+        return fields(root, known);
+    }
+
+    private static Map<String, JsonNode> fields(JsonNode root, Set<String> known) {
         Map<String, JsonNode> fields = new HashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> field = it.next();

@@ -13,6 +13,8 @@ import io.smallrye.mutiny.Uni;
  * {@code relay.inbox.max-items} newer ones push it out. Every change and its count update is one atomic
  * step, so counts are exact under concurrent publishes and marks. No read ever shows an expired item.
  * Users are ids as in a token's {@code sub}; an id no inbox holds reads as empty and creates nothing.
+ * Each change is also told, as an {@link InboxEvent}, to the {@link InboxListener} of every replica, in
+ * the order of the changes of each user's inbox (so the counts of a user's last event are the current ones).
  */
 public interface InboxStore {
 
@@ -48,4 +50,16 @@ public interface InboxStore {
 
     /** Removes the notification from every inbox that holds it; the users it was removed from (empty: unknown). */
     Uni<List<String>> recall(String id);
+
+    /**
+     * Sets {@code delivered} on the named items the user's inbox holds: they were written to one of the
+     * user's live connections. Not a change the user's devices are told of.
+     */
+    Uni<Void> delivered(String user, List<String> ids);
+
+    /**
+     * Every change of every inbox, on every replica sharing the engine, goes to {@code listener} (one
+     * listener: a second call replaces the first) from the moment the returned Uni completes.
+     */
+    Uni<Void> listen(InboxListener listener);
 }

@@ -7,6 +7,7 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
 import io.relay.RelayConfig;
+import io.relay.engine.redis.RedisFanout;
 import io.relay.inbox.memory.MemoryInboxStore;
 import io.relay.inbox.redis.RedisInboxStore;
 import io.vertx.core.Vertx;
@@ -18,7 +19,8 @@ public class InboxStoreProducer {
 
     @Produces
     @Singleton
-    InboxStore inboxStore(RelayConfig config, Clock clock, Vertx vertx, Instance<Redis> redis) {
+    InboxStore inboxStore(RelayConfig config, Clock clock, Vertx vertx, Instance<Redis> redis,
+            Instance<RedisFanout> fanout) {
         RelayConfig.Inbox inbox = config.inbox();
         return switch (config.engine()) {
             case memory -> {
@@ -26,7 +28,7 @@ public class InboxStoreProducer {
                 vertx.setPeriodic(inbox.sweepInterval().toMillis(), id -> memory.sweep());
                 yield memory;
             }
-            case redis -> new RedisInboxStore(redis.get(), clock, inbox.maxItems());
+            case redis -> new RedisInboxStore(redis.get(), fanout.get(), clock, inbox.maxItems());
         };
     }
 }

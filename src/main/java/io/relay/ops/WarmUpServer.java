@@ -79,20 +79,21 @@ final class WarmUpServer implements AutoCloseable {
         MemoryHistory memoryHistory = new MemoryHistory(channels);
         Hub hub = new Hub(metrics, new CatchUps(memoryHistory, vertx, metrics, config), config);
         MemoryBroker broker = new MemoryBroker(channels, hub);
-        SubscriptionService subscriptions = new SubscriptionService(hub, broker, memoryHistory, config, metrics, clock);
+        MemoryInboxStore inbox = new MemoryInboxStore(clock, config.inbox().maxItems());
+        SubscriptionService subscriptions = new SubscriptionService(hub, broker, memoryHistory, inbox, config, metrics, clock);
+        InboxService inboxService = new InboxService(inbox, clock, config);
         Limits limits = new Limits(new ConnectionSlots(config), metrics, config);
         TokenVerifier verifier = new TokenVerifier(config);
         String publisherKey = randomKey();
 
         Router router = Router.router(vertx);
         new PublishEndpoint(new PublishService(broker, new MemoryIdempotencyStore(clock, history.ttl(),
-                config.idempotency().maxKeys()), new InboxService(new MemoryInboxStore(clock, config.inbox().maxItems()),
-                clock, config)), new PublisherGuard(new PublisherKeys(List.of(publisherKey))), new PublishOutcomes(metrics), limits,
+                config.idempotency().maxKeys()), inboxService), new PublisherGuard(new PublisherKeys(List.of(publisherKey))), new PublishOutcomes(metrics), limits,
                 new PayloadLimit(config), config).register(router);
         SubscriberHandshake handshake = new SubscriberHandshake(
                 new SubscriberAuthenticator(verifier, new OriginPolicy(config), config), subscriptions, metrics, limits);
         new WsHandshake(handshake, config).register(router);
-        new WsVertxUpgrade(new WsConnections(subscriptions, verifier, metrics, vertx, config, limits)).register(router);
+        new WsVertxUpgrade(new WsConnections(subscriptions, inboxService, verifier, metrics, vertx, config, limits)).register(router);
 
         // one server per event loop, as the replica has; a negative port is a random one they share
         HttpServerOptions options = new HttpServerOptions().setHost(LOOPBACK).setPort(-1);

@@ -76,7 +76,7 @@ public class ControlResource {
             List<Notification> notifications = read.stream().filter(n -> !n.isExpired(clock)).toList();
             String nextCursor = Cursor.of(Map.of(name, next)).encode();
             boolean recovered = cursor == null || page.recovered();
-            return Response.ok(ByteBufUtil.getBytes(NotificationPage.encode(notifications, nextCursor, recovered, page.more(), null)))
+            return Response.ok(ByteBufUtil.getBytes(NotificationPage.encode(notifications, nextCursor, recovered, page.more(), null, null)))
                     .type(MediaType.APPLICATION_JSON).build();
         });
     }

@@ -57,6 +57,12 @@ public class Hub implements NotificationListener, LocalSubscribers {
         });
     }
 
+    /** The user's live sessions on this replica. */
+    List<Session> sessionsOf(String userId) {
+        Set<Session> sessions = sessionsByUser.get(userId);
+        return sessions == null ? List.of() : List.copyOf(sessions);
+    }
+
     /** Closes every live session of the user on this replica (4003), on their own loops; returns how many. */
     @Override
     public int disconnect(String userId) {

@@ -1,6 +1,7 @@
 package io.relay.subscribe;
 
 import io.relay.engine.Notification;
+import io.relay.inbox.InboxEvent;
 
 /**
  * Where a session's notifications go: implemented by each transport. Called only on the session's
@@ -11,6 +12,12 @@ public interface Outbound {
 
     /** @param replay true for history sent on resume, false for a live notification */
     void notification(Notification notification, boolean replay);
+
+    /**
+     * A change of the user's inbox. Returns whether it was written to the connection (or will be, right
+     * after the welcome), which makes the items it added {@code delivered}.
+     */
+    boolean inbox(InboxEvent event);
 
     /** Ends the session; the transport tells the client why and then calls {@link SubscriptionService#close}. */
     void close(CloseCode code);

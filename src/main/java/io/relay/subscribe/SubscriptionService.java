@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 import jakarta.inject.Singleton;
@@ -24,6 +25,8 @@ import io.relay.engine.EngineUnavailableException;
 import io.relay.engine.History;
 import io.relay.engine.HistoryPage;
 import io.relay.engine.Notification;
+import io.relay.inbox.InboxCounts;
+import io.relay.inbox.InboxStore;
 import io.relay.metrics.RelayMetrics;
 import io.smallrye.mutiny.Uni;
 
@@ -40,14 +43,16 @@ public class SubscriptionService {
     private final Broker broker;
     private final History history;
     private final ChannelAccess access;
+    private final InboxStore inbox;
     private final Clock clock;
     private final int historySize;
     private final int maxChannels;
     /** Set once by the shutdown thread, read by every handshake: from then on new subscribers are refused. */
     private volatile boolean closing;
 
-    public SubscriptionService(Hub hub, Broker broker, History history, RelayConfig config, RelayMetrics metrics,
-            Clock clock) {
+    public SubscriptionService(Hub hub, Broker broker, History history, InboxStore inbox, RelayConfig config,
+            RelayMetrics metrics, Clock clock) {
+        this.inbox = inbox;
         this.metrics = metrics;
         this.clock = clock;
         this.hub = hub;
@@ -103,19 +108,34 @@ public class SubscriptionService {
     /**
      * Subscribes the session to each channel, replaying from each request's position. Once history
      * is read, on the session's loop: {@code announce} gets the starts (the transport writes its
-     * welcome or subscribed frame), then each replay is written, then live delivery begins. The
+     * subscribed frame), then each replay is written, then live delivery begins. The
      * returned Uni completes after that; it fails with {@link SubscribeException} for a channel the
      * session already has or one too many, and with the engine's error when history cannot be read
      * (the subscriptions are then withdrawn).
      */
     public Uni<List<SubscriptionStart>> subscribe(Session session, List<ChannelRequest> requests,
             Consumer<List<SubscriptionStart>> announce) {
-        return subscribe(session, requests, historySize, announce);
+        return subscribe(session, requests, historySize, Uni.createFrom().item(InboxCounts.EMPTY),
+                (starts, counts) -> announce.accept(starts));
+    }
+
+    /**
+     * A session's first subscribe: as {@link #subscribe}, and its user's inbox counts, read after the
+     * session was registered, so that any inbox change after the read reaches it as an event.
+     */
+    public Uni<List<SubscriptionStart>> start(Session session, List<ChannelRequest> requests, Consumer<Welcome> welcome) {
+        return start(session, requests, historySize, welcome);
     }
 
     /** As above, replaying at most {@code replayLimit} notifications per channel (a poll's answer holds no more). */
-    public Uni<List<SubscriptionStart>> subscribe(Session session, List<ChannelRequest> requests, int replayLimit,
-            Consumer<List<SubscriptionStart>> announce) {
+    public Uni<List<SubscriptionStart>> start(Session session, List<ChannelRequest> requests, int replayLimit,
+            Consumer<Welcome> welcome) {
+        return subscribe(session, requests, replayLimit, inbox.counts(session.subscriber().userId()),
+                (starts, counts) -> welcome.accept(new Welcome(starts, counts)));
+    }
+
+    private Uni<List<SubscriptionStart>> subscribe(Session session, List<ChannelRequest> requests, int replayLimit,
+            Uni<InboxCounts> counts, BiConsumer<List<SubscriptionStart>, InboxCounts> announce) {
         try {
             check(session, requests);
         } catch (RuntimeException refused) {
@@ -131,9 +151,9 @@ public class SubscriptionService {
             reads.add(broker.subscribe(request.channel())
                     .chain(() -> history.read(request.channel(), request.since(), replayLimit)));
         }
-        return Uni.join().all(reads).andFailFast()
+        return Uni.combine().all().unis(Uni.join().all(reads).andFailFast(), counts).asTuple()
                 .emitOn(session.eventLoop())
-                .map(pages -> start(session, added, pages, announce))
+                .map(read -> start(session, added, read.getItem1(), read.getItem2(), announce))
                 .onFailure().call(failure -> Uni.createFrom().voidItem().emitOn(session.eventLoop())
                         .invoke(() -> added.forEach(s -> withdraw(session, s))))
                 .onFailure(EngineUnavailableException.class).invoke(() -> metrics.engineError("subscribe"));
@@ -157,7 +177,7 @@ public class SubscriptionService {
 
     /** Announces the subscriptions still wanted (an unsubscribe may have come while history was read), then starts them. */
     private List<SubscriptionStart> start(Session session, List<Subscription> added, List<HistoryPage> pages,
-            Consumer<List<SubscriptionStart>> announce) {
+            InboxCounts counts, BiConsumer<List<SubscriptionStart>, InboxCounts> announce) {
         List<SubscriptionStart> starts = new ArrayList<>(added.size());
         for (int i = 0; i < added.size(); i++) {
             if (!added.get(i).isClosed()) {
@@ -170,7 +190,7 @@ public class SubscriptionService {
         if (session.isClosed()) {
             return starts;
         }
-        announce.accept(starts);
+        announce.accept(starts, counts);
         for (int i = 0; i < added.size(); i++) {
             added.get(i).goLive(pages.get(i).notifications(), pages.get(i).latest());
         }

@@ -1,5 +1,6 @@
 package io.relay.inbox;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -15,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
@@ -47,9 +49,32 @@ public abstract class InboxStoreContractTest {
     /** Whether the engine holds anything at all (keys, inboxes). */
     protected abstract boolean holdsAnyState();
 
+    /** Every event the store told, from any user's inbox, in the order told. */
+    private final List<InboxEvent> events = new CopyOnWriteArrayList<>();
+
     @BeforeEach
     void createStore() {
-        store = create(MAX_ITEMS);
+        listenTo(create(MAX_ITEMS));
+    }
+
+    private void listenTo(InboxStore created) {
+        store = created;
+        events.clear();
+        store.listen(events::add).await().atMost(WAIT);
+    }
+
+    /** The user's events once there are {@code count} (the store may tell them a little after the change). */
+    private List<InboxEvent> eventsOf(String user, int count) {
+        return await().atMost(WAIT).until(() -> events.stream().filter(event -> event.user().equals(user)).toList(),
+                told -> told.size() >= count);
+    }
+
+    private static String describe(InboxEvent event) {
+        return event.change() + " " + event.touched() + " " + event.counts().unread() + "/" + event.counts().total();
+    }
+
+    private static List<String> describe(List<InboxEvent> told) {
+        return told.stream().map(InboxStoreContractTest::describe).toList();
     }
 
     private InboxEntry entry(String data) {
@@ -233,8 +258,59 @@ public abstract class InboxStoreContractTest {
     }
 
     @Test
+    void everyChangeIsToldInTheOrderItWasMadeWithTheCountsAfterIt() {
+        String a = store("alice", entry("a"));
+        String b = store("alice", entry("b"));
+        store.update("alice", a, true, null).await().atMost(WAIT);
+        store.mark("alice", new InboxMark(null, InboxMark.Flag.READ, true)).await().atMost(WAIT);
+        store.mark("alice", new InboxMark(List.of(a, b), InboxMark.Flag.READ, true)).await().atMost(WAIT);
+        store.update("alice", b, null, true).await().atMost(WAIT);
+        store.delete("alice", a).await().atMost(WAIT);
+        store.recall(b).await().atMost(WAIT);
+        store("bob", entry("other user"));
+        List<InboxEvent> told = eventsOf("alice", 7);
+        // the second mark changes nothing, and is told to nobody
+        assertEquals(List.of("added [" + a + "] 1/1", "added [" + b + "] 2/2", "updated [" + a + "] 1/2",
+                "updated [" + b + "] 0/2", "updated [" + b + "] 0/1", "removed [" + a + "] 0/0", "removed [" + b + "] 0/0"),
+                told.stream().map(InboxStoreContractTest::describe).toList());
+        InboxItem added = told.get(0).items().get(0);
+        assertEquals(new InboxItem(a, "e", "a", added.time(), added.expiresAt(), false, false, false), added);
+        assertEquals(store.list("bob", InboxFilter.ALL, 1, null).await().atMost(WAIT).items(), eventsOf("bob", 1).get(0).items(),
+                "an added item as a list shows it");
+    }
+
+    @Test
+    void itemsPushedOutOrExpiredAreToldAsRemoved() {
+        String brief = store("alice", entry("brief", Duration.ofSeconds(10)));
+        List<String> more = IntStream.rangeClosed(1, MAX_ITEMS).mapToObj(n -> store("alice", entry("m" + n))).toList();
+        InboxEvent pushedOut = eventsOf("alice", MAX_ITEMS + 2).get(MAX_ITEMS);
+        assertEquals(List.of(brief), pushedOut.ids(), describe(events).toString());
+        assertEquals(InboxEvent.Change.removed, pushedOut.change());
+        String expiring = store("bob", entry("expiring", Duration.ofSeconds(10)));
+        clock.advance(Duration.ofSeconds(10));
+        counts("bob");
+        InboxEvent expired = eventsOf("bob", 2).get(1);
+        assertEquals(InboxEvent.removed("bob", List.of(expiring), InboxCounts.EMPTY), expired);
+        assertEquals(MAX_ITEMS, more.size());
+    }
+
+    @Test
+    void deliveredIsKeptAndToldToNobody() {
+        String a = store("alice", entry("a"));
+        store.delivered("alice", List.of(a, "not-held")).await().atMost(WAIT);
+        store.delivered("nobody", List.of(a)).await().atMost(WAIT);
+        InboxItem item = store.list("alice", InboxFilter.UNREAD, 10, null).await().atMost(WAIT).items().get(0);
+        assertTrue(item.delivered());
+        assertEquals(new InboxCounts(1, 1), counts("alice"));
+        store("alice", entry("b"));
+        assertEquals(List.of(InboxEvent.Change.added, InboxEvent.Change.added),
+                eventsOf("alice", 2).stream().map(InboxEvent::change).toList(), describe(events).toString());
+        assertFalse(events.stream().anyMatch(event -> event.user().equals("nobody")));
+    }
+
+    @Test
     void countsEqualARecountUnderConcurrentPublishersAndMarkers() throws Exception {
-        store = create(1000);
+        listenTo(create(1000));
         ExecutorService threads = Executors.newFixedThreadPool(16);
         try {
             List<Future<?>> work = new ArrayList<>();
@@ -265,6 +341,13 @@ public abstract class InboxStoreContractTest {
         InboxCounts counts = counts("carol");
         assertEquals(recount("carol"), counts);
         assertEquals(320, counts.total() + ids("carol", InboxFilter.ARCHIVED).size(), "every item stored, none lost");
+        // the events come in the order of the changes: the last one told holds the counts as they are now
+        await().atMost(WAIT).until(() -> {
+            List<InboxEvent> told = eventsOf("carol", 320);
+            return told.get(told.size() - 1).counts();
+        }, counts::equals);
+        assertEquals(320, eventsOf("carol", 320).stream().filter(event -> event.change() == InboxEvent.Change.added).count(),
+                "every store told once");
     }
 
     private static void assertNotFound(org.junit.jupiter.api.function.Executable call) {

@@ -13,9 +13,11 @@ import java.util.function.Function;
 import io.relay.inbox.InboxChange;
 import io.relay.inbox.InboxCounts;
 import io.relay.inbox.InboxEntry;
+import io.relay.inbox.InboxEvent;
 import io.relay.inbox.InboxFilter;
 import io.relay.inbox.InboxItem;
 import io.relay.inbox.InboxItemNotFoundException;
+import io.relay.inbox.InboxListener;
 import io.relay.inbox.InboxMark;
 import io.relay.inbox.InboxPage;
 import io.relay.inbox.InboxStore;
@@ -40,6 +42,7 @@ public final class MemoryInboxStore implements InboxStore {
     private final ConcurrentSkipListSet<Due> dues = new ConcurrentSkipListSet<>(Due.ORDER);
     private final Clock clock;
     private final int maxItems;
+    private volatile InboxListener listener = InboxListener.NONE;
 
     public MemoryInboxStore(Clock clock, int maxItems) {
         this.clock = clock;
@@ -61,12 +64,20 @@ public final class MemoryInboxStore implements InboxStore {
         if (inbox.holds(entry.id()) || !clock.instant().isBefore(entry.expiresAt())) {
             return false;
         }
-        inbox.add(entry.newItem());
+        InboxItem item = entry.newItem();
+        inbox.add(item);
         holders.computeIfAbsent(entry.id(), id -> ConcurrentHashMap.newKeySet()).add(user);
         dues.add(new Due(entry.expiresAt().toEpochMilli(), user, entry.id()));
+        List<String> pushedOut = new ArrayList<>();
         while (inbox.size() > maxItems) {
-            forget(user, inbox.remove(inbox.oldest().id()));
+            InboxItem oldest = inbox.remove(inbox.oldest().id());
+            forget(user, oldest);
+            pushedOut.add(oldest.id());
         }
+        if (!pushedOut.isEmpty()) {
+            listener.onInboxEvent(InboxEvent.removed(user, pushedOut, inbox.counts()));
+        }
+        listener.onInboxEvent(InboxEvent.added(user, List.of(item), inbox.counts()));
         return true;
     }
 
@@ -97,6 +108,7 @@ public final class MemoryInboxStore implements InboxStore {
             if (after == null) {
                 throw new InboxItemNotFoundException(id);
             }
+            listener.onInboxEvent(InboxEvent.updated(user, List.of(after), inbox.counts()));
             return new InboxChange(List.of(after), inbox.counts());
         });
     }
@@ -114,6 +126,9 @@ public final class MemoryInboxStore implements InboxStore {
                 if (before != null && !mark.applyTo(before).equals(before)) {
                     updated.add(inbox.replace(id, mark::applyTo));
                 }
+            }
+            if (!updated.isEmpty()) {
+                listener.onInboxEvent(InboxEvent.updated(user, updated, inbox.counts()));
             }
             return new InboxChange(updated, inbox.counts());
         });
@@ -140,6 +155,22 @@ public final class MemoryInboxStore implements InboxStore {
             }
             return removedFrom;
         });
+    }
+
+    @Override
+    public Uni<Void> delivered(String user, List<String> ids) {
+        return read(user, inbox -> {
+            if (inbox != null) {
+                ids.forEach(id -> inbox.replace(id, InboxItem::withDelivered));
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Uni<Void> listen(InboxListener listener) {
+        this.listener = listener;
+        return Uni.createFrom().voidItem();
     }
 
     /** Drops every item whose expiry has come, in every inbox, looking only at inboxes that hold one. */
@@ -176,7 +207,14 @@ public final class MemoryInboxStore implements InboxStore {
                 if (inboxes.get(user) != inbox) {
                     continue;
                 }
-                inbox.removeExpired(clock.instant(), item -> forget(user, item));
+                List<String> expired = new ArrayList<>();
+                inbox.removeExpired(clock.instant(), item -> {
+                    forget(user, item);
+                    expired.add(item.id());
+                });
+                if (!expired.isEmpty()) {
+                    listener.onInboxEvent(InboxEvent.removed(user, expired, inbox.counts()));
+                }
                 try {
                     return action.apply(inbox);
                 } finally {
@@ -190,6 +228,7 @@ public final class MemoryInboxStore implements InboxStore {
         InboxItem removed = inbox == null ? null : inbox.remove(id);
         if (removed != null) {
             forget(user, removed);
+            listener.onInboxEvent(InboxEvent.removed(user, List.of(id), inbox.counts()));
         }
         return removed != null;
     }

@@ -6,14 +6,23 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.relay.engine.redis.RedisFailures;
+import io.relay.engine.redis.RedisFanout;
 import io.relay.engine.redis.RedisScript;
 import io.relay.inbox.InboxChange;
 import io.relay.inbox.InboxCounts;
 import io.relay.inbox.InboxEntry;
+import io.relay.inbox.InboxEvent;
 import io.relay.inbox.InboxFilter;
 import io.relay.inbox.InboxItem;
 import io.relay.inbox.InboxItemNotFoundException;
+import io.relay.inbox.InboxListener;
 import io.relay.inbox.InboxMark;
 import io.relay.inbox.InboxPage;
 import io.relay.inbox.InboxStore;
@@ -38,12 +47,19 @@ public final class RedisInboxStore implements InboxStore {
     private static final int NOT_HELD = -1;
     private static final int HEADER = 3;
 
+    /** Where {@code inbox.lua} publishes every change (the script names it too). */
+    static final String CHANGES = "relay:inbox-changes";
+    private static final Logger LOG = Logger.getLogger(RedisInboxStore.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final Redis redis;
+    private final RedisFanout fanout;
     private final Clock clock;
     private final int maxItems;
 
-    public RedisInboxStore(Redis redis, Clock clock, int maxItems) {
+    public RedisInboxStore(Redis redis, RedisFanout fanout, Clock clock, int maxItems) {
         this.redis = redis;
+        this.fanout = fanout;
         this.clock = clock;
         this.maxItems = maxItems;
     }
@@ -149,6 +165,52 @@ public final class RedisInboxStore implements InboxStore {
                     return Uni.join().all(removals).usingConcurrencyOf(STORE_CONCURRENCY).andFailFast()
                             .map(users -> users.stream().filter(user -> user != null).toList());
                 });
+    }
+
+    @Override
+    public Uni<Void> delivered(String user, List<String> ids) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return call(user, "delivered", ids.toArray(String[]::new)).replaceWithVoid();
+    }
+
+    /** Listens on this replica's Pub/Sub connection, which subscribes again after every reconnect. */
+    @Override
+    public Uni<Void> listen(InboxListener listener) {
+        return fanout.listen(CHANGES, text -> {
+            InboxEvent event;
+            try {
+                event = event(text);
+            } catch (RuntimeException unreadable) {
+                LOG.warnf("dropped an unreadable inbox change: %s", unreadable.toString());
+                return;
+            }
+            listener.onInboxEvent(event);
+        });
+    }
+
+    /** An event as {@code inbox.lua} published it. */
+    static InboxEvent event(String text) {
+        try {
+            JsonNode message = JSON.readTree(text);
+            String user = message.get("user").textValue();
+            JsonNode counts = message.get("counts");
+            InboxCounts after = new InboxCounts(counts.get(0).intValue(), counts.get(1).intValue());
+            InboxEvent.Change change = InboxEvent.Change.valueOf(message.get("change").textValue());
+            if (change == InboxEvent.Change.removed) {
+                List<String> ids = new ArrayList<>();
+                message.get("ids").forEach(id -> ids.add(id.textValue()));
+                return InboxEvent.removed(user, ids, after);
+            }
+            List<InboxItem> items = new ArrayList<>();
+            for (JsonNode item : message.get("items")) {
+                items.add(InboxItemBody.decode(item.get(0).textValue(), item.get(1).intValue(), item.get(2).textValue()));
+            }
+            return new InboxEvent(user, change, items, List.of(), after);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not JSON", e);
+        }
     }
 
     private Uni<Response> call(String user, String op, String... args) {

@@ -11,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 
 import io.relay.channel.ChannelName;
 import io.relay.engine.Notification;
+import io.relay.inbox.InboxCounts;
+import io.relay.inbox.InboxEvent;
 import io.relay.metrics.RelayMetrics;
 import io.relay.metrics.Transport;
 import io.relay.subscribe.ChannelRequest;
@@ -19,6 +21,7 @@ import io.relay.subscribe.Outbound;
 import io.relay.subscribe.Session;
 import io.relay.subscribe.SubscriptionService;
 import io.relay.subscribe.SubscriptionStart;
+import io.relay.subscribe.Welcome;
 import io.relay.transport.CursorTracker;
 import io.relay.transport.NotificationPage;
 import io.relay.transport.SubscriberHandshake;
@@ -47,6 +50,9 @@ final class PollExchange implements Outbound {
     private final List<Notification> collected = new ArrayList<>();
     private final Map<ChannelName, SubscriptionStart> startOf = new HashMap<>();
     private List<SubscriptionStart> starts;
+    /** The user's inbox counts to answer with; null until read. */
+    private InboxCounts inbox;
+    private boolean inboxChanged;
     private boolean started;
     private boolean waiting;
     private boolean answerQueued;
@@ -69,13 +75,16 @@ final class PollExchange implements Outbound {
     void start() {
         context.response().closeHandler(v -> clientGone());
         // no answer holds more than limit notifications, so no channel's history is read further
-        service.subscribe(session, requests, limit, this::announced)
+        service.start(session, requests, limit, this::announced)
                 .subscribe().with(ignored -> onStarted(), this::failed);
     }
 
-    private void announced(List<SubscriptionStart> announced) {
-        starts = announced;
-        announced.forEach(start -> startOf.put(start.channel(), start));
+    private void announced(Welcome welcome) {
+        starts = welcome.channels();
+        starts.forEach(start -> startOf.put(start.channel(), start));
+        if (inbox == null) {
+            inbox = welcome.inbox();
+        }
     }
 
     @Override
@@ -93,6 +102,25 @@ final class PollExchange implements Outbound {
         } else {
             metrics.delivered(transport);
         }
+        answerSoon();
+    }
+
+    /**
+     * The counts of the newest change answer, whether it came before the counts were read or after (the
+     * read may be older than a change reported meanwhile); a long-poll wakes on it.
+     */
+    @Override
+    public boolean inbox(InboxEvent event) {
+        if (done) {
+            return false;
+        }
+        inbox = event.counts();
+        inboxChanged = true;
+        answerSoon();
+        return true;
+    }
+
+    private void answerSoon() {
         if (started && !answerQueued) {
             // answer at the end of this loop turn, with whatever else arrives in it
             answerQueued = true;
@@ -110,7 +138,7 @@ final class PollExchange implements Outbound {
         if (done) {
             return;
         }
-        if (!collected.isEmpty() || timeout.isZero()) {
+        if (!collected.isEmpty() || inboxChanged || timeout.isZero()) {
             answer(null);
             return;
         }
@@ -139,7 +167,8 @@ final class PollExchange implements Outbound {
         boolean more = sent.size() < collected.size() || overflowed
                 || (starts != null && starts.stream().anyMatch(SubscriptionStart::isCutShort));
         context.response().putHeader("Cache-Control", "no-store");
-        NotificationPage.send(context.response(), sent, cursor(sent), recovered(), more, overflowed ? null : closed);
+        NotificationPage.send(context.response(), sent, cursor(sent), recovered(), more, inbox,
+                overflowed ? null : closed);
     }
 
     /** The position after what this answer holds, for every channel read. */

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.relay.engine.Notification;
+import io.relay.inbox.InboxEvent;
 import io.relay.metrics.RelayMetrics;
 import io.relay.metrics.Transport;
 import io.relay.problem.Problem;
@@ -18,7 +19,9 @@ import io.relay.subscribe.Outbound;
 import io.relay.subscribe.Session;
 import io.relay.subscribe.SubscriptionService;
 import io.relay.subscribe.SubscriptionStart;
+import io.relay.subscribe.Welcome;
 import io.relay.transport.CursorTracker;
+import io.relay.transport.EarlyInboxEvents;
 import io.relay.transport.ServerMessages;
 import io.relay.transport.SubscriberHandshake;
 import io.relay.transport.EventLoops;
@@ -56,6 +59,7 @@ final class SseStream implements Outbound {
     private final Session session;
     private final CursorTracker cursor = new CursorTracker();
     private final Handler<AsyncResult<Void>> onWritten = this::written;
+    private final EarlyInboxEvents early = new EarlyInboxEvents();
     private int pending;
     private boolean open;
     private boolean closed;
@@ -78,19 +82,20 @@ final class SseStream implements Outbound {
     void start() {
         metrics.connectionOpened(Transport.SSE);
         response.closeHandler(v -> release());
-        service.subscribe(session, requests, this::welcome)
+        service.start(session, requests, this::welcome)
                 .subscribe().with(this::live, this::failed);
     }
 
-    private void welcome(List<SubscriptionStart> starts) {
+    private void welcome(Welcome welcome) {
         open = true;
-        cursor.start(requests, starts);
+        cursor.start(requests, welcome.channels());
         response.setChunked(true)
                 .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream")
                 .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
                 .putHeader("X-Accel-Buffering", "no");
         write(Buffer.buffer("event: welcome\nid: " + cursor.encode() + "\ndata: "
-                + ServerMessages.welcome(session.subscriber().userId(), starts, heartbeat) + "\n\n"));
+                + ServerMessages.welcome(session.subscriber().userId(), welcome, heartbeat) + "\n\n"));
+        early.welcome(this::writeInbox);
     }
 
     private void live(List<SubscriptionStart> starts) {
@@ -116,6 +121,26 @@ final class SseStream implements Outbound {
                 metrics.delivered(Transport.SSE);
             }
         }
+    }
+
+    @Override
+    public boolean inbox(InboxEvent event) {
+        if (closed) {
+            return false;
+        }
+        if (!early.welcomed()) {
+            if (!early.hold(event)) {
+                close(CloseCode.SLOW_CONSUMER);
+                return false;
+            }
+            return true;
+        }
+        return writeInbox(event);
+    }
+
+    /** {@code event: inbox} without an id: the cursor names channel positions, which an inbox change does not move. */
+    private boolean writeInbox(InboxEvent event) {
+        return write(Buffer.buffer("event: inbox\ndata: " + ServerMessages.inbox(event) + "\n\n"));
     }
 
     @Override

@@ -8,10 +8,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.relay.channel.ChannelName;
 import io.relay.channel.Cursor;
 import io.relay.channel.StreamPosition;
+import io.relay.inbox.InboxMark;
+import io.relay.inbox.InboxRequests;
+import io.relay.problem.ProblemException;
 
 /**
  * A client op, decoded: {@code subscribe} (channel, optional epoch and offset), {@code unsubscribe}
- * (channel), {@code ping}, {@code refresh} (token). Anything else is a {@link BadCommand}.
+ * (channel), {@code ping}, {@code refresh} (token), {@code inbox.mark} (as {@code POST /api/v1/inbox/mark}).
+ * Anything else is a {@link BadCommand}.
  */
 sealed interface WsCommand {
 
@@ -25,6 +29,9 @@ sealed interface WsCommand {
     }
 
     record Refresh(String token) implements WsCommand {
+    }
+
+    record InboxMarkOp(InboxMark mark) implements WsCommand {
     }
 
     /** Refused input; {@code channel} is echoed in the error frame when it was readable. */
@@ -41,7 +48,7 @@ sealed interface WsCommand {
             return new BadCommand(null, "the message is not valid JSON");
         }
         if (root == null || !root.isObject() || !root.path("op").isTextual()) {
-            return new BadCommand(null, "a message is a JSON object with an op: subscribe, unsubscribe, ping or refresh");
+            return new BadCommand(null, "a message is a JSON object with an op: subscribe, unsubscribe, ping, refresh or inbox.mark");
         }
         return switch (root.get("op").textValue()) {
             case "subscribe" -> subscribe(root);
@@ -51,11 +58,20 @@ sealed interface WsCommand {
                         : badChannel(channel);
             }
             case "ping" -> new Ping();
+            case "inbox.mark" -> inboxMark(root);
             case "refresh" -> root.path("token").isTextual() && !root.get("token").textValue().isEmpty()
                     ? new Refresh(root.get("token").textValue())
                     : new BadCommand(null, "refresh needs a token");
-            default -> new BadCommand(null, "unknown op: use subscribe, unsubscribe, ping or refresh");
+            default -> new BadCommand(null, "unknown op: use subscribe, unsubscribe, ping, refresh or inbox.mark");
         };
+    }
+
+    private static WsCommand inboxMark(JsonNode root) {
+        try {
+            return new InboxMarkOp(InboxRequests.markOp(root));
+        } catch (ProblemException refused) {
+            return new BadCommand(null, refused.getMessage());
+        }
     }
 
     private static WsCommand subscribe(JsonNode root) {

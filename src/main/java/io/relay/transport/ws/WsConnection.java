@@ -13,6 +13,9 @@ import io.relay.auth.TokenRejectedException;
 import io.relay.auth.TokenVerifier;
 import io.relay.channel.ChannelName;
 import io.relay.engine.Notification;
+import io.relay.inbox.InboxEvent;
+import io.relay.inbox.InboxMark;
+import io.relay.inbox.InboxService;
 import io.relay.limit.Limits;
 import io.relay.limit.TokenBucket;
 import io.relay.metrics.RelayMetrics;
@@ -23,7 +26,7 @@ import io.relay.subscribe.Outbound;
 import io.relay.subscribe.Session;
 import io.relay.subscribe.SubscribeException;
 import io.relay.subscribe.SubscriptionService;
-import io.relay.subscribe.SubscriptionStart;
+import io.relay.transport.EarlyInboxEvents;
 import io.relay.transport.ServerMessages;
 import io.relay.transport.EventLoops;
 import io.vertx.core.Vertx;
@@ -56,6 +59,7 @@ final class WsConnection implements Outbound {
     private final WsReadGate reading;
     private final Vertx vertx;
     private final SubscriptionService service;
+    private final InboxService inbox;
     private final TokenVerifier verifier;
     private final RelayMetrics metrics;
     private final WsSettings settings;
@@ -68,11 +72,13 @@ final class WsConnection implements Outbound {
     private boolean welcomed;
     /** Ops that came with the upgrade, before the welcome; null once it was sent or when none came. */
     private ArrayDeque<String> early;
+    private final EarlyInboxEvents earlyInbox = new EarlyInboxEvents();
     private boolean answeredSinceLastPing = true;
     private long keepAliveTimer = -1;
 
-    WsConnection(WsPeer peer, Channel channel, Vertx vertx, SubscriptionService service,
+    WsConnection(WsPeer peer, Channel channel, Vertx vertx, SubscriptionService service, InboxService inbox,
             TokenVerifier verifier, RelayMetrics metrics, WsSettings settings, Limits limits) {
+        this.inbox = inbox;
         this.peer = peer;
         this.frames = new FrameWriter(channel);
         this.reading = channel.pipeline().get(WsReadGate.class);
@@ -97,8 +103,10 @@ final class WsConnection implements Outbound {
                 settings.maxPendingMessages());
         reading.hold();
         keepAliveTimer = vertx.setPeriodic(settings.pingInterval().toMillis(), id -> keepAlive());
-        service.subscribe(session, requests, starts -> send(ServerMessages.welcome(subscriber.userId(), starts, settings.pingInterval())))
-                .subscribe().with(starts -> {
+        service.start(session, requests, welcome -> {
+            send(ServerMessages.welcome(subscriber.userId(), welcome, settings.pingInterval()));
+            earlyInbox.welcome(this::writeInbox);
+        }).subscribe().with(starts -> {
                     welcomed = true;
                     reading.release();
                     if (early != null) {
@@ -122,6 +130,25 @@ final class WsConnection implements Outbound {
         } else {
             metrics.replayed(Transport.WEBSOCKET);
         }
+    }
+
+    @Override
+    public boolean inbox(InboxEvent event) {
+        if (closing) {
+            return false;
+        }
+        if (!earlyInbox.welcomed()) {
+            if (!earlyInbox.hold(event)) {
+                close(CloseCode.SLOW_CONSUMER);
+                return false;
+            }
+            return true;
+        }
+        return writeInbox(event);
+    }
+
+    private boolean writeInbox(InboxEvent event) {
+        return send(ServerMessages.inbox(event));
     }
 
     @Override
@@ -182,6 +209,8 @@ final class WsConnection implements Outbound {
             send(WsFrames.PONG);
         } else if (command instanceof WsCommand.Refresh refresh) {
             refresh(refresh.token());
+        } else if (command instanceof WsCommand.InboxMarkOp mark) {
+            markInbox(mark.mark());
         } else if (command instanceof WsCommand.BadCommand bad) {
             send(WsFrames.error("bad_request", bad.channel(), bad.message()));
         }
@@ -203,6 +232,22 @@ final class WsConnection implements Outbound {
                         send(WsFrames.error("unavailable", channel, "the channel cannot be read now: try again"));
                     }
                 });
+    }
+
+    /**
+     * The answer is the change's inbox frame, which every connection of the user gets; a mark that changes
+     * nothing answers this connection alone, with no items and the counts.
+     */
+    private void markInbox(InboxMark mark) {
+        String user = session.subscriber().userId();
+        inbox.mark(user, mark).emitOn(session.eventLoop()).subscribe().with(change -> {
+            if (change.items().isEmpty()) {
+                send(ServerMessages.inbox(InboxEvent.updated(user, List.of(), change.counts())));
+            }
+        }, failure -> {
+            LOG.warnf("inbox.mark failed: %s", failure.toString());
+            send(WsFrames.error("unavailable", null, "the inbox cannot be changed now: try again"));
+        });
     }
 
     private void refresh(String token) {
@@ -230,10 +275,12 @@ final class WsConnection implements Outbound {
         frames.write(WsControlFrames.PING.duplicate());
     }
 
-    private void send(String frame) {
-        if (admit()) {
-            frames.write(WsControlFrames.text(frame));
+    private boolean send(String frame) {
+        if (!admit()) {
+            return false;
         }
+        frames.write(WsControlFrames.text(frame));
+        return true;
     }
 
     private boolean admit() {

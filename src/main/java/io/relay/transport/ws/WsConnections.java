@@ -5,6 +5,7 @@ import jakarta.inject.Singleton;
 import io.netty.channel.Channel;
 import io.relay.RelayConfig;
 import io.relay.auth.TokenVerifier;
+import io.relay.inbox.InboxService;
 import io.relay.limit.Limits;
 import io.relay.metrics.RelayMetrics;
 import io.relay.subscribe.SubscriptionService;
@@ -15,15 +16,17 @@ import io.vertx.core.Vertx;
 public class WsConnections {
 
     private final SubscriptionService service;
+    private final InboxService inbox;
     private final TokenVerifier verifier;
     private final RelayMetrics metrics;
     private final Vertx vertx;
     private final WsSettings settings;
     private final Limits limits;
 
-    public WsConnections(SubscriptionService service, TokenVerifier verifier, RelayMetrics metrics, Vertx vertx,
-            RelayConfig config, Limits limits) {
+    public WsConnections(SubscriptionService service, InboxService inbox, TokenVerifier verifier, RelayMetrics metrics,
+            Vertx vertx, RelayConfig config, Limits limits) {
         this.service = service;
+        this.inbox = inbox;
         this.verifier = verifier;
         this.metrics = metrics;
         this.vertx = vertx;
@@ -32,6 +35,6 @@ public class WsConnections {
     }
 
     WsConnection create(WsPeer peer, Channel channel) {
-        return new WsConnection(peer, channel, vertx, service, verifier, metrics, settings, limits);
+        return new WsConnection(peer, channel, vertx, service, inbox, verifier, metrics, settings, limits);
     }
 }

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.relay.engine.redis.LocalRedis;
+import io.relay.engine.redis.RedisFanout;
 import io.relay.inbox.InboxEntry;
 import io.relay.inbox.InboxStore;
 import io.relay.inbox.InboxStoreContractTest;
@@ -25,18 +26,26 @@ class RedisInboxStoreTest extends InboxStoreContractTest {
     @RegisterExtension
     static final LocalRedis LOCAL = new LocalRedis();
     private Redis redis;
+    private RedisFanout fanout;
 
     @Override
     protected InboxStore create(int maxItems) {
         if (redis != null) {
             redis.close();
         }
+        if (fanout != null) {
+            fanout.close();
+        }
         redis = LOCAL.emptiedClient();
-        return new RedisInboxStore(redis, clock, maxItems);
+        fanout = new RedisFanout(redis, LOCAL.vertx(), notification -> {
+        }, WAIT);
+        return new RedisInboxStore(redis, fanout, clock, maxItems);
     }
 
     @AfterEach
     void closeClient() {
+        fanout.close();
+        fanout = null;
         redis.close();
         redis = null;
     }
