@@ -17,15 +17,17 @@ TICK_MS=$((1000 / $(getconf CLK_TCK)))
 
 # publish_all PREFIX INBOX: PUBLISHES publishes to users PREFIX-0 to PREFIX-(USERS-1), 10 per batch
 publish_all() {
-  local body
-  body=$(python3 -c 'import json,sys; u,p,i=int(sys.argv[1]),sys.argv[2],sys.argv[3]=="true"; print(json.dumps({"notifications":[
+  python3 -c 'import json,sys; u,p,i=int(sys.argv[1]),sys.argv[2],sys.argv[3]=="true"; print(json.dumps({"notifications":[
     {"users":["%s-%d" % (p, n) for n in range(u)],"event":"order.shipped","inbox":i,
-     "data":{"orderId":12345,"text":"x"*70}} for _ in range(10)]}))' "$USERS" "$1" "$2")
+     "data":{"orderId":12345,"text":"x"*70}} for _ in range(10)]}))' "$USERS" "$1" "$2" > "$OUT/body.json"
   for ((b = 0; b < PUBLISHES / 10; b++)); do
     curl -sf -o /dev/null -H "Authorization: Bearer $PUBKEY" -H 'Content-Type: application/json' \
-      -d "$body" "http://127.0.0.1:$RELAY_PORT/api/v1/notifications/batch"
+      -d @"$OUT/body.json" "http://127.0.0.1:$RELAY_PORT/api/v1/notifications/batch"
   done
 }
+
+# ticks_of PIDS: each process's CPU ticks, comma-separated
+ticks_of() { local p out=""; for p in ${1//,/ }; do out="$out${out:+,}$(cpu_ticks "$p")"; done; echo "$out"; }
 
 # measure ENGINE PIDS: the rounds, one JSON line per run, then the medians
 measure() {
@@ -34,10 +36,13 @@ measure() {
   wait_jit_idle "${pids%%,*}"
   for round in $(seq 1 "$ROUNDS"); do
     for kind in false true; do
-      before=0; for p in ${pids//,/ }; do before=$((before + $(cpu_ticks "$p"))); done
+      before=$(ticks_of "$pids")
       publish_all "$engine-$round-$kind" "$kind"
-      after=0; for p in ${pids//,/ }; do after=$((after + $(cpu_ticks "$p"))); done
-      echo "{\"engine\":\"$engine\",\"inbox\":$kind,\"round\":$round,\"cpu_ms_per_publish\":$(python3 -c "print(round(($after - $before) * $TICK_MS / $PUBLISHES, 2))")}"
+      after=$(ticks_of "$pids")
+      python3 -c 'import json,sys; b,a=[list(map(int,x.split(","))) for x in sys.argv[5:7]]; t,n=int(sys.argv[3]),int(sys.argv[4])
+per=[round((y - x) * t / n, 2) for x, y in zip(b, a)]
+print(json.dumps({"engine":sys.argv[1],"inbox":sys.argv[2]=="true","round":int(sys.argv[7]),"cpu_ms_per_publish":round(sum(per),2),"relay_ms":per[0],"redis_ms":sum(per[1:])}))' \
+        "$engine" "$kind" "$TICK_MS" "$PUBLISHES" "$before" "$after" "$round"
     done
   done | tee "$OUT/$engine.jsonl"
   python3 - "$OUT/$engine.jsonl" <<'PY'
@@ -45,7 +50,9 @@ import json, statistics, sys
 runs = [json.loads(line) for line in open(sys.argv[1])]
 plain = statistics.median(r["cpu_ms_per_publish"] for r in runs if not r["inbox"])
 inbox = statistics.median(r["cpu_ms_per_publish"] for r in runs if r["inbox"])
-print(f'{runs[0]["engine"]}: {plain:.2f} ms CPU per publish without inbox, {inbox:.2f} with, ratio {inbox / plain:.2f}')
+relay = {k: statistics.median(r["relay_ms"] for r in runs if r["inbox"] == k) for k in (False, True)}
+print(f'{runs[0]["engine"]}: {plain:.2f} ms CPU per publish without inbox, {inbox:.2f} with, ratio {inbox / plain:.2f} '
+      f'(relay alone {relay[False]:.2f} and {relay[True]:.2f})')
 PY
 }
 

@@ -1,11 +1,12 @@
 #!lua
--- One user's inbox: every state change and its counts in one atomic step. The shebang makes Redis 7
+-- Users' inboxes: every state change and its counts in one atomic step. The shebang makes Redis 7
 -- refuse a call it could not finish (out of memory, read-only), so no change is ever half made.
--- KEYS (one hash slot, the user's): items (hash id -> body), flags (hash id -> bits: 1 delivered,
---   2 read, 4 archived), order (zset id -> arrival), unread, active (not archived), read (read, not
---   archived), archived (zsets id -> arrival), expires (zset id -> expiry in epoch ms), seq (counter).
+-- KEYS, nine per user (one hash slot, the user's): items (hash id -> body), flags (hash id -> bits:
+--   1 delivered, 2 read, 4 archived), order (zset id -> arrival), unread, active (not archived), read
+--   (read, not archived), archived (zsets id -> arrival), expires (zset id -> expiry in epoch ms), seq
+--   (counter). Only store takes several users; every other op one.
 -- ARGV: op, now (epoch ms, the relay's clock), then per op:
---   store: id, expires, body, max_items            -> 1 stored, 0 held already or expired
+--   store: id, expires, body, max_items            -> per user: 1 stored, 0 held already or expired
 --   list: filter (unread|read|archived|all), limit, before ('' for the newest)
 --                                                   -> unread, total, next ('' none) and per item: id, flags, body;
 --                                                      or {-1} when before is not held
@@ -15,16 +16,26 @@
 --                                                   -> unread, total, then per changed item: id, flags, body
 --   delete: id                                      -> unread, total; or {-1} when not held
 --   delivered: the ids                              -> 0 (sets the delivered flag; no count changes)
--- Every op first drops the items whose expiry has come; every key expires with the last item.
+-- Every op first drops the items whose expiry has come; every key expires with the last item (a
+-- store lets them live up to an hour longer, so that it renews their expiry once an hour, not each time).
 -- Every change is published on relay:inbox-changes, in the same atomic step, so every replica learns
 -- the changes of one inbox in the order they were made: {"user","change":"added|updated|removed",
--- "items":[[id, flags, body]...] or "ids":[...],"counts":[unread, total]}.
-local items, flags, order, unread, active, read, archived, expires, seq =
-  KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9]
+-- "items":[[id, flags, body]...] or "ids":[...],"counts":[unread, total]}; a store publishes one
+-- message for all its users: {"change":"added","items":[[id, 0, body]],"users":[[user, unread,
+-- total, [ids pushed out]?]...]}.
+local items, flags, order, unread, active, read, archived, expires, seq, user
 local op, now = ARGV[1], tonumber(ARGV[2])
 local DELIVERED, READ, ARCHIVED = 1, 2, 4
 local CHANGES = 'relay:inbox-changes'
-local user = string.sub(items, #'relay:inbox:{' + 1, -#'}:items' - 1)
+local RENEWAL_SLACK_MS = 3600000
+
+-- Makes the n-th user's keys (from 0) those the functions below work on.
+local function select(n)
+  items, flags, order, unread, active, read, archived, expires, seq =
+    KEYS[n * 9 + 1], KEYS[n * 9 + 2], KEYS[n * 9 + 3], KEYS[n * 9 + 4], KEYS[n * 9 + 5], KEYS[n * 9 + 6],
+    KEYS[n * 9 + 7], KEYS[n * 9 + 8], KEYS[n * 9 + 9]
+  user = string.sub(items, #'relay:inbox:{' + 1, -#'}:items' - 1)
+end
 
 local function remove(id)
   redis.call('HDEL', items, id)
@@ -87,38 +98,64 @@ local function tell(change, field, ids)
   redis.call('PUBLISH', CHANGES, cjson.encode({ user = user, change = change, [field] = listed, counts = counts() }))
 end
 
-local expired = redis.call('ZRANGEBYSCORE', expires, '-inf', now)
-for _, id in ipairs(expired) do
-  remove(id)
-end
-if #expired > 0 then
-  tell('removed', 'ids', expired)
+local function drop_expired()
+  local expired = redis.call('ZRANGEBYSCORE', expires, '-inf', now)
+  for _, id in ipairs(expired) do
+    remove(id)
+  end
+  if #expired > 0 then
+    tell('removed', 'ids', expired)
+  end
 end
 
-if op == 'store' then
-  local id, expiry, body, max_items = ARGV[3], tonumber(ARGV[4]), ARGV[5], tonumber(ARGV[6])
+-- A new item in the selected inbox: what it is added to follows from place(id, 0), written out for
+-- the hot path. Returns the ids pushed out by it, or nil when it was not stored.
+local function store(id, expiry, body, max_items)
+  drop_expired()
   if expiry <= now or redis.call('HEXISTS', items, id) == 1 then
-    keep_alive()
-    return 0
+    return nil
   end
   local arrival = redis.call('INCR', seq)
   redis.call('HSET', items, id, body)
+  redis.call('HSET', flags, id, 0)
   redis.call('ZADD', order, arrival, id)
   redis.call('ZADD', expires, expiry, id)
-  place(id, 0)
+  redis.call('ZADD', unread, arrival, id)
+  redis.call('ZADD', active, arrival, id)
   local pushed_out = {}
   while redis.call('ZCARD', order) > max_items do
     local oldest = redis.call('ZRANGE', order, 0, 0)[1]
     remove(oldest)
     pushed_out[#pushed_out + 1] = oldest
   end
-  if #pushed_out > 0 then
-    tell('removed', 'ids', pushed_out)
+  if redis.call('PTTL', items) < expiry - now then
+    for _, key in ipairs({ items, flags, order, unread, active, read, archived, expires, seq }) do
+      redis.call('PEXPIRE', key, expiry - now + RENEWAL_SLACK_MS)
+    end
   end
-  tell('added', 'items', { id })
-  keep_alive()
-  return 1
+  return pushed_out
 end
+
+if op == 'store' then
+  local id, expiry, body, max_items = ARGV[3], tonumber(ARGV[4]), ARGV[5], tonumber(ARGV[6])
+  local stored, told = {}, {}
+  for n = 0, #KEYS / 9 - 1 do
+    select(n)
+    local pushed_out = store(id, expiry, body, max_items)
+    stored[n + 1] = pushed_out and 1 or 0
+    if pushed_out then
+      local c = counts()
+      told[#told + 1] = #pushed_out > 0 and { user, c[1], c[2], pushed_out } or { user, c[1], c[2] }
+    end
+  end
+  if #told > 0 then
+    redis.call('PUBLISH', CHANGES, cjson.encode({ change = 'added', items = { { id, 0, body } }, users = told }))
+  end
+  return stored
+end
+
+select(0)
+drop_expired()
 
 if op == 'list' then
   local sets = { unread = unread, read = read, archived = archived, all = active }
@@ -160,6 +197,7 @@ if op == 'update' then
     end
   end
   place(id, bits)
+  keep_alive()
   tell('updated', 'items', { id })
   local out = counts()
   item(out, id)
@@ -189,6 +227,7 @@ if op == 'mark' then
     end
   end
   if #changed > 0 then
+    keep_alive()
     tell('updated', 'items', changed)
   end
   local out = counts()

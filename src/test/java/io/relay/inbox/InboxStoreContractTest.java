@@ -280,6 +280,23 @@ public abstract class InboxStoreContractTest {
     }
 
     @Test
+    void storesOneNotificationForManyUsersAndTellsEachOfThem() {
+        List<String> users = IntStream.range(0, 250).mapToObj(n -> "many-" + n).toList();
+        store("many-7", entry("before"));
+        InboxEntry entry = entry("to many");
+        assertEquals(250, store.store(users, entry).await().atMost(WAIT));
+        assertEquals(0, store.store(users, entry).await().atMost(WAIT), "stored once per user");
+        await().atMost(WAIT).until(() -> events.stream().filter(event -> event.change() == InboxEvent.Change.added).count(),
+                told -> told == 251);
+        for (String user : List.of("many-0", "many-7", "many-249")) {
+            assertEquals(entry.id(), ids(user, InboxFilter.ALL).get(0));
+            InboxEvent added = eventsOf(user, 1).get(eventsOf(user, 1).size() - 1);
+            assertEquals(entry.id(), added.items().get(0).id());
+            assertEquals(counts(user), added.counts());
+        }
+    }
+
+    @Test
     void itemsPushedOutOrExpiredAreToldAsRemoved() {
         String brief = store("alice", entry("brief", Duration.ofSeconds(10)));
         List<String> more = IntStream.rangeClosed(1, MAX_ITEMS).mapToObj(n -> store("alice", entry("m" + n))).toList();

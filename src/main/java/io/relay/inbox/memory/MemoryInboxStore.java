@@ -31,9 +31,9 @@ import io.smallrye.mutiny.Uni;
  */
 public final class MemoryInboxStore implements InboxStore {
 
-    /** An item's expiry, ordered by time, for the sweep. */
-    private record Due(long at, String user, String id) {
-        static final Comparator<Due> ORDER = Comparator.comparingLong(Due::at).thenComparing(Due::user).thenComparing(Due::id);
+    /** When a user's inbox has its earliest expiry (or a little before), ordered by time, for the sweep. */
+    private record Due(long at, String user) {
+        static final Comparator<Due> ORDER = Comparator.comparingLong(Due::at).thenComparing(Due::user);
     }
 
     private final ConcurrentHashMap<String, UserInbox> inboxes = new ConcurrentHashMap<>();
@@ -67,7 +67,6 @@ public final class MemoryInboxStore implements InboxStore {
         InboxItem item = entry.newItem();
         inbox.add(item);
         holders.computeIfAbsent(entry.id(), id -> ConcurrentHashMap.newKeySet()).add(user);
-        dues.add(new Due(entry.expiresAt().toEpochMilli(), user, entry.id()));
         List<String> pushedOut = new ArrayList<>();
         while (inbox.size() > maxItems) {
             InboxItem oldest = inbox.remove(inbox.oldest().id());
@@ -177,9 +176,9 @@ public final class MemoryInboxStore implements InboxStore {
     public void sweep() {
         long now = clock.millis();
         for (Due due = earliest(); due != null && due.at() <= now; due = earliest()) {
-            // dropping the user's expired items takes this one out of the dues with them
-            locked(due.user(), false, inbox -> null);
             dues.remove(due);
+            // drops the user's expired items, and enters the inbox's next expiry
+            locked(due.user(), false, inbox -> null);
         }
     }
 
@@ -218,6 +217,7 @@ public final class MemoryInboxStore implements InboxStore {
                 try {
                     return action.apply(inbox);
                 } finally {
+                    schedule(user, inbox);
                     dropIfEmpty(user, inbox);
                 }
             }
@@ -233,9 +233,22 @@ public final class MemoryInboxStore implements InboxStore {
         return removed != null;
     }
 
-    /** Takes an item that left a user's inbox out of the indexes. */
+    /** Keeps the inbox's one entry in the dues at its earliest expiry (none when it is empty). */
+    private void schedule(String user, UserInbox inbox) {
+        long at = inbox.earliestExpiry();
+        if (at != inbox.scheduled) {
+            if (inbox.scheduled != Long.MAX_VALUE) {
+                dues.remove(new Due(inbox.scheduled, user));
+            }
+            if (at != Long.MAX_VALUE) {
+                dues.add(new Due(at, user));
+            }
+            inbox.scheduled = at;
+        }
+    }
+
+    /** Takes an item that left a user's inbox out of the index of holders. */
     private void forget(String user, InboxItem item) {
-        dues.remove(new Due(item.expiresAt().toEpochMilli(), user, item.id()));
         holders.computeIfPresent(item.id(), (id, users) -> {
             users.remove(user);
             return users.isEmpty() ? null : users;
@@ -250,6 +263,17 @@ public final class MemoryInboxStore implements InboxStore {
 
     /** Items held in all inboxes, for the memory figures and tests (counts them: not for a hot path). */
     public int itemCount() {
+        int items = 0;
+        for (UserInbox inbox : inboxes.values()) {
+            synchronized (inbox) {
+                items += inbox.size();
+            }
+        }
+        return items;
+    }
+
+    /** Inboxes the sweep will visit: one per inbox that holds anything. */
+    public int scheduledSweeps() {
         return dues.size();
     }
 

@@ -27,6 +27,10 @@ final class UserInbox {
     private long nextSequence;
     private int unread;
     private int total;
+    /** No item expires before this (epoch ms): until then, looking for expired items finds none. */
+    private long earliestExpiry = Long.MAX_VALUE;
+    /** Where {@link MemoryInboxStore}'s sweep has this inbox (epoch ms); {@link Long#MAX_VALUE}: nowhere. */
+    long scheduled = Long.MAX_VALUE;
 
     boolean isEmpty() {
         return bySequence.isEmpty();
@@ -51,6 +55,12 @@ final class UserInbox {
         bySequence.put(sequence, item);
         sequenceOf.put(item.id(), sequence);
         count(item, 1);
+        earliestExpiry = Math.min(earliestExpiry, item.expiresAt().toEpochMilli());
+    }
+
+    /** When the earliest item expires (epoch ms, or a little before); {@link Long#MAX_VALUE} when empty. */
+    long earliestExpiry() {
+        return bySequence.isEmpty() ? Long.MAX_VALUE : earliestExpiry;
     }
 
     /** The oldest item, or null. */
@@ -86,10 +96,16 @@ final class UserInbox {
 
     /** Removes every item whose expiry has come, handing each to {@code removed}. */
     void removeExpired(Instant now, Consumer<InboxItem> removed) {
+        if (now.toEpochMilli() < earliestExpiry) {
+            return;
+        }
         List<String> expired = new ArrayList<>();
+        earliestExpiry = Long.MAX_VALUE;
         for (InboxItem item : bySequence.values()) {
             if (!now.isBefore(item.expiresAt())) {
                 expired.add(item.id());
+            } else {
+                earliestExpiry = Math.min(earliestExpiry, item.expiresAt().toEpochMilli());
             }
         }
         for (String id : expired) {

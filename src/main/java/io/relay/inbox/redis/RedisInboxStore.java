@@ -42,8 +42,14 @@ import io.vertx.redis.client.Response;
 public final class RedisInboxStore implements InboxStore {
 
     private static final RedisScript INBOX = new RedisScript("inbox.lua");
-    /** Stores of one publish in flight at once: a publish to 1,000 users is 1,000 short script calls. */
-    private static final int STORE_CONCURRENCY = 64;
+    /**
+     * Users one store call takes: a publish to 1,000 users is 10 calls, each short enough (about a
+     * millisecond of Redis) not to hold up other clients.
+     */
+    private static final int USERS_PER_STORE = 100;
+    private static final int KEYS_PER_USER = 9;
+    /** Calls of one store or recall in flight at once. */
+    private static final int STORE_CONCURRENCY = 16;
     private static final int NOT_HELD = -1;
     private static final int HEADER = 3;
 
@@ -74,17 +80,31 @@ public final class RedisInboxStore implements InboxStore {
         return "relay:inbox-holders:{" + id + "}";
     }
 
+    /** One script call per {@value #USERS_PER_STORE} users, a few in flight at once. */
     @Override
     public Uni<Integer> store(List<String> users, InboxEntry entry) {
-        String body = InboxItemBody.encode(entry);
-        List<Uni<String>> stores = users.stream().map(user -> call(user, "store", entry.id(),
-                Long.toString(entry.expiresAt().toEpochMilli()), body, Integer.toString(maxItems))
-                .map(reply -> reply.toInteger() == 1 ? user : null)).toList();
-        if (stores.isEmpty()) {
+        if (users.isEmpty()) {
             return Uni.createFrom().item(0);
         }
+        List<String> args = List.of("store", Long.toString(clock.millis()), entry.id(),
+                Long.toString(entry.expiresAt().toEpochMilli()), InboxItemBody.encode(entry), Integer.toString(maxItems));
+        List<Uni<List<String>>> stores = new ArrayList<>();
+        for (int from = 0; from < users.size(); from += USERS_PER_STORE) {
+            List<String> chunk = users.subList(from, Math.min(users.size(), from + USERS_PER_STORE));
+            List<String> keys = new ArrayList<>(chunk.size() * KEYS_PER_USER);
+            chunk.forEach(user -> keys.addAll(keys(user)));
+            stores.add(INBOX.run(redis, keys, args).onFailure().transform(RedisFailures::unavailable).map(reply -> {
+                List<String> stored = new ArrayList<>(chunk.size());
+                for (int i = 0; i < chunk.size(); i++) {
+                    if (reply.get(i).toInteger() == 1) {
+                        stored.add(chunk.get(i));
+                    }
+                }
+                return stored;
+            }));
+        }
         return Uni.join().all(stores).usingConcurrencyOf(STORE_CONCURRENCY).andFailFast()
-                .chain(stored -> remember(entry, stored.stream().filter(user -> user != null).toList()));
+                .chain(stored -> remember(entry, stored.stream().flatMap(List::stream).toList()));
     }
 
     /** Notes who holds the notification, until it expires, so that a recall finds them. */
@@ -179,38 +199,61 @@ public final class RedisInboxStore implements InboxStore {
     @Override
     public Uni<Void> listen(InboxListener listener) {
         return fanout.listen(CHANGES, text -> {
-            InboxEvent event;
+            List<InboxEvent> events;
             try {
-                event = event(text);
+                events = events(text);
             } catch (RuntimeException unreadable) {
                 LOG.warnf("dropped an unreadable inbox change: %s", unreadable.toString());
                 return;
             }
-            listener.onInboxEvent(event);
+            events.forEach(listener::onInboxEvent);
         });
     }
 
-    /** An event as {@code inbox.lua} published it. */
-    static InboxEvent event(String text) {
+    /**
+     * The events of a message as {@code inbox.lua} published it: one change of one user, or a store's
+     * item added to several users (each with the ids it pushed out of their inbox, told first).
+     */
+    static List<InboxEvent> events(String text) {
+        JsonNode message;
         try {
-            JsonNode message = JSON.readTree(text);
-            String user = message.get("user").textValue();
-            JsonNode counts = message.get("counts");
-            InboxCounts after = new InboxCounts(counts.get(0).intValue(), counts.get(1).intValue());
-            InboxEvent.Change change = InboxEvent.Change.valueOf(message.get("change").textValue());
-            if (change == InboxEvent.Change.removed) {
-                List<String> ids = new ArrayList<>();
-                message.get("ids").forEach(id -> ids.add(id.textValue()));
-                return InboxEvent.removed(user, ids, after);
-            }
-            List<InboxItem> items = new ArrayList<>();
-            for (JsonNode item : message.get("items")) {
-                items.add(InboxItemBody.decode(item.get(0).textValue(), item.get(1).intValue(), item.get(2).textValue()));
-            }
-            return new InboxEvent(user, change, items, List.of(), after);
+            message = JSON.readTree(text);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("not JSON", e);
         }
+        InboxEvent.Change change = InboxEvent.Change.valueOf(message.get("change").textValue());
+        List<InboxItem> items = new ArrayList<>();
+        if (change != InboxEvent.Change.removed) {
+            for (JsonNode item : message.get("items")) {
+                items.add(InboxItemBody.decode(item.get(0).textValue(), item.get(1).intValue(), item.get(2).textValue()));
+            }
+        }
+        if (!message.has("users")) {
+            InboxCounts after = counts(message.get("counts"), 0);
+            String user = message.get("user").textValue();
+            return List.of(change == InboxEvent.Change.removed ? InboxEvent.removed(user, texts(message.get("ids")), after)
+                    : new InboxEvent(user, change, items, List.of(), after));
+        }
+        List<InboxEvent> events = new ArrayList<>();
+        for (JsonNode told : message.get("users")) {
+            String user = told.get(0).textValue();
+            InboxCounts after = counts(told, 1);
+            if (told.has(3)) {
+                events.add(InboxEvent.removed(user, texts(told.get(3)), after));
+            }
+            events.add(new InboxEvent(user, change, items, List.of(), after));
+        }
+        return events;
+    }
+
+    private static InboxCounts counts(JsonNode array, int from) {
+        return new InboxCounts(array.get(from).intValue(), array.get(from + 1).intValue());
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> texts = new ArrayList<>(array.size());
+        array.forEach(text -> texts.add(text.textValue()));
+        return texts;
     }
 
     private Uni<Response> call(String user, String op, String... args) {

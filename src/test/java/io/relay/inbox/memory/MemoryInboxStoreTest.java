@@ -26,7 +26,7 @@ class MemoryInboxStoreTest extends InboxStoreContractTest {
 
     @Override
     protected boolean holdsAnyState() {
-        return memory.itemCount() > 0 || memory.userCount() > 0;
+        return memory.itemCount() > 0 || memory.userCount() > 0 || memory.scheduledSweeps() > 0;
     }
 
     @Test
@@ -38,10 +38,12 @@ class MemoryInboxStoreTest extends InboxStoreContractTest {
         memory.sweep();
         assertEquals(1, memory.itemCount());
         assertEquals(1, memory.userCount(), "dave's emptied inbox is gone");
+        assertEquals(1, memory.scheduledSweeps(), "erin's inbox, at its next expiry");
         assertEquals(new InboxCounts(1, 1), memory.counts("erin").await().atMost(WAIT));
         clock.advance(Duration.ofSeconds(45));
         memory.sweep();
         assertEquals(0, memory.itemCount());
         assertEquals(0, memory.userCount());
+        assertEquals(0, memory.scheduledSweeps());
     }
 }
