@@ -6,11 +6,11 @@
 # connected user costs more with inbox (an inbox frame and a delivered mark), not measured here. Reported: the CPU (relay plus redis-server)
 # per publish of each kind, as medians, and their ratio. Every run publishes to users of its own, so
 # no inbox grows past relay.inbox.max-items.
-# Usage: bench/inbox-cost.sh [users=1000] [publishes=200] [rounds=3]
+# Usage: [ENGINES=memory|redis] bench/inbox-cost.sh [users=1000] [publishes=200] [rounds=3]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/scenarios.sh
-USERS=${1:-1000}; PUBLISHES=${2:-200}; ROUNDS=${3:-3}
+USERS=${1:-1000}; PUBLISHES=${2:-200}; ROUNDS=${3:-3}; ENGINES=${ENGINES:-memory redis}
 OUT=${OUT:-/tmp/inbox-cost}; rm -rf "$OUT"; mkdir -p "$OUT"
 [ -n "${RELAY_APP:-}" ] || package_if_stale
 TICK_MS=$((1000 / $(getconf CLK_TCK)))
@@ -56,11 +56,14 @@ print(f'{runs[0]["engine"]}: {plain:.2f} ms CPU per publish without inbox, {inbo
 PY
 }
 
-relay_start "$RELAY_PORT" > "$OUT/relay-memory.log" 2>&1 &
-PID=$!
-wait_ready "$RELAY_PORT"
-measure memory "$PID"
-kill "$PID"; wait "$PID" 2>/dev/null || true
+if [[ " $ENGINES " == *" memory "* ]]; then
+  relay_start "$RELAY_PORT" > "$OUT/relay-memory.log" 2>&1 &
+  PID=$!
+  wait_ready "$RELAY_PORT"
+  measure memory "$PID"
+  kill "$PID"; wait "$PID" 2>/dev/null || true
+fi
+[[ " $ENGINES " == *" redis "* ]] || exit 0
 
 redis_server_start "$OUT"
 trap redis_server_stop EXIT

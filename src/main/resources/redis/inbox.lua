@@ -2,7 +2,7 @@
 -- Users' inboxes: every state change and its counts in one atomic step. The shebang makes Redis 7
 -- refuse a call it could not finish (out of memory, read-only), so no change is ever half made.
 -- KEYS, nine per user (one hash slot, the user's): items (hash id -> body), flags (hash id -> bits:
---   1 delivered, 2 read, 4 archived), order (zset id -> arrival), unread, active (not archived), read
+--   1 delivered, 2 read, 4 archived; no field: 0), order (zset id -> arrival), unread, active (not archived), read
 --   (read, not archived), archived (zsets id -> arrival), expires (zset id -> expiry in epoch ms), seq
 --   (counter). Only store takes several users; every other op one.
 -- ARGV: op, now (epoch ms, the relay's clock), then per op:
@@ -61,6 +61,15 @@ local function place(id, bits)
   redis.call('HSET', flags, id, bits)
 end
 
+-- The item's flags, or nil when the inbox does not hold it.
+local function flags_of(id)
+  local bits = redis.call('HGET', flags, id)
+  if bits then
+    return tonumber(bits)
+  end
+  return redis.call('HEXISTS', items, id) == 1 and 0 or nil
+end
+
 local function counts()
   return { redis.call('ZCARD', unread), redis.call('ZCARD', active) }
 end
@@ -80,7 +89,7 @@ end
 
 local function item(out, id)
   out[#out + 1] = id
-  out[#out + 1] = tonumber(redis.call('HGET', flags, id))
+  out[#out + 1] = tonumber(redis.call('HGET', flags, id)) or 0
   out[#out + 1] = redis.call('HGET', items, id)
 end
 
@@ -112,12 +121,10 @@ end
 -- the hot path. Returns the ids pushed out by it, or nil when it was not stored.
 local function store(id, expiry, body, max_items)
   drop_expired()
-  if expiry <= now or redis.call('HEXISTS', items, id) == 1 then
+  if expiry <= now or redis.call('HSETNX', items, id, body) == 0 then
     return nil
   end
   local arrival = redis.call('INCR', seq)
-  redis.call('HSET', items, id, body)
-  redis.call('HSET', flags, id, 0)
   redis.call('ZADD', order, arrival, id)
   redis.call('ZADD', expires, expiry, id)
   redis.call('ZADD', unread, arrival, id)
@@ -183,11 +190,10 @@ end
 
 if op == 'update' then
   local id = ARGV[3]
-  local bits = redis.call('HGET', flags, id)
+  local bits = flags_of(id)
   if not bits then
     return { -1 }
   end
-  bits = tonumber(bits)
   for i, mask in ipairs({ READ, ARCHIVED }) do
     local value = ARGV[3 + i]
     if value == '1' then
@@ -216,9 +222,8 @@ if op == 'mark' then
   end
   local changed = {}
   for _, id in ipairs(ids) do
-    local bits = redis.call('HGET', flags, id)
+    local bits = flags_of(id)
     if bits then
-      bits = tonumber(bits)
       local marked = value and bit.bor(bits, mask) or bit.band(bits, bit.bnot(mask))
       if marked ~= bits then
         place(id, marked)
@@ -250,9 +255,9 @@ end
 
 if op == 'delivered' then
   for i = 3, #ARGV do
-    local bits = redis.call('HGET', flags, ARGV[i])
+    local bits = flags_of(ARGV[i])
     if bits then
-      redis.call('HSET', flags, ARGV[i], bit.bor(tonumber(bits), DELIVERED))
+      redis.call('HSET', flags, ARGV[i], bit.bor(bits, DELIVERED))
     end
   end
   return 0
