@@ -16,6 +16,7 @@
 --                                                   -> unread, total, then per changed item: id, flags, body
 --   delete: id                                      -> unread, total; or {-1} when not held
 --   delivered: the ids                              -> 0 (sets the delivered flag; no count changes)
+--   retell:                                         -> 0 (publishes the counts as a change with no items)
 -- Every op first drops the items whose expiry has come; every key expires with the last item (a
 -- store lets them live up to an hour longer, so that it renews their expiry once an hour, not each time).
 -- Every change is published on relay:inbox-changes, in the same atomic step, so every replica learns
@@ -251,6 +252,11 @@ if op == 'delete' then
   tell('removed', 'ids', { id })
   keep_alive()
   return counts()
+end
+
+if op == 'retell' then
+  tell('updated', 'items', {})
+  return 0
 end
 
 if op == 'delivered' then

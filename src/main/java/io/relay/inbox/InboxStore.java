@@ -58,6 +58,12 @@ public interface InboxStore {
     Uni<Void> delivered(String user, List<String> ids);
 
     /**
+     * Tells every replica the user's counts as they are, as an {@code updated} change with no items, in
+     * order with the changes of the user's inbox: for connections that may have missed changes.
+     */
+    Uni<Void> retell(String user);
+
+    /**
      * Every change of every inbox, on every replica sharing the engine, goes to {@code listener} (one
      * listener: a second call replaces the first) from the moment the returned Uni completes.
      */

@@ -35,6 +35,7 @@ public class Hub implements NotificationListener, LocalSubscribers {
     private final CatchUps catchUps;
     private final int backlogLimit;
     private final Consumer<Notification> written;
+    private final List<Runnable> onResumed = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public Hub(RelayMetrics metrics, CatchUps catchUps, RelayConfig config) {
         this.metrics = metrics;
@@ -132,6 +133,17 @@ public class Hub implements NotificationListener, LocalSubscribers {
     public void onResumed() {
         catchUps.fanoutResumed();
         channels.values().forEach(subscribers -> subscribers.forEach(Subscription::mayHaveMissed));
+        onResumed.forEach(Runnable::run);
+    }
+
+    /** Also runs {@code action} each time the fan-out is back after an interruption. */
+    void whenResumed(Runnable action) {
+        onResumed.add(action);
+    }
+
+    /** The users with a live session on this replica. */
+    List<String> users() {
+        return List.copyOf(sessionsByUser.keySet());
     }
 
     CatchUps catchUps() {

@@ -11,17 +11,20 @@ import io.quarkus.runtime.Startup;
 import io.relay.inbox.InboxEvent;
 import io.relay.inbox.InboxListener;
 import io.relay.inbox.InboxStore;
+import io.smallrye.mutiny.Multi;
 
 /**
  * Takes every inbox change the engine reports to the user's live sessions on this replica, each on
  * its own event loop, in the order of the changes; items added are marked {@code delivered} once one
- * session wrote them.
+ * session wrote them. After an interruption of the engine's fan-out, the users connected here are told
+ * their counts again.
  */
 @Startup
 @Singleton
 public class InboxFeed implements InboxListener {
 
     private static final Logger LOG = Logger.getLogger(InboxFeed.class);
+    private static final int RETELLS_IN_FLIGHT = 16;
 
     private final Hub hub;
     private final InboxStore store;
@@ -29,9 +32,22 @@ public class InboxFeed implements InboxListener {
     public InboxFeed(Hub hub, InboxStore store) {
         this.hub = hub;
         this.store = store;
+        hub.whenResumed(this::retellAll);
         // a failure here is retried by the engine's reconnect (Redis subscribes again to everything)
         store.listen(this).subscribe().with(ok -> {
         }, failure -> LOG.warnf("not yet listening to inbox changes: %s", failure.toString()));
+    }
+
+    /**
+     * The fan-out was interrupted: changes made meanwhile reached no connection here. Each user with one
+     * is told the counts as they are now, in order with the changes that follow.
+     */
+    private void retellAll() {
+        Multi.createFrom().iterable(hub.users())
+                .onItem().transformToUni(user -> store.retell(user).onFailure().recoverWithNull()).merge(RETELLS_IN_FLIGHT)
+                .collect().last()
+                .subscribe().with(done -> {
+                }, failure -> LOG.debugf("could not retell inbox counts: %s", failure.toString()));
     }
 
     @Override

@@ -254,6 +254,8 @@ public abstract class InboxStoreContractTest {
         counts("nobody");
         ids("nobody", InboxFilter.ALL);
         store.mark("nobody", new InboxMark(null, InboxMark.Flag.READ, true)).await().atMost(WAIT);
+        store.retell("nobody").await().atMost(WAIT);
+        store.delivered("nobody", List.of("n")).await().atMost(WAIT);
         assertFalse(holdsAnyState());
     }
 
@@ -294,6 +296,18 @@ public abstract class InboxStoreContractTest {
             assertEquals(entry.id(), added.items().get(0).id());
             assertEquals(counts(user), added.counts());
         }
+    }
+
+    @Test
+    void aRetellTellsTheCountsInOrderWithTheChanges() {
+        String a = store("alice", entry("a"));
+        store.retell("alice").await().atMost(WAIT);
+        store.update("alice", a, true, null).await().atMost(WAIT);
+        store.retell("alice").await().atMost(WAIT);
+        store.retell("nobody").await().atMost(WAIT);
+        assertEquals(List.of("added [" + a + "] 1/1", "updated [] 1/1", "updated [" + a + "] 0/1", "updated [] 0/1"),
+                describe(eventsOf("alice", 4)));
+        assertEquals(List.of("updated [] 0/0"), describe(eventsOf("nobody", 1)));
     }
 
     @Test

@@ -167,6 +167,14 @@ public final class MemoryInboxStore implements InboxStore {
     }
 
     @Override
+    public Uni<Void> retell(String user) {
+        return read(user, inbox -> {
+            listener.onInboxEvent(InboxEvent.updated(user, List.of(), inbox == null ? InboxCounts.EMPTY : inbox.counts()));
+            return null;
+        });
+    }
+
+    @Override
     public Uni<Void> listen(InboxListener listener) {
         this.listener = listener;
         return Uni.createFrom().voidItem();

@@ -195,6 +195,11 @@ public final class RedisInboxStore implements InboxStore {
         return call(user, "delivered", ids.toArray(String[]::new)).replaceWithVoid();
     }
 
+    @Override
+    public Uni<Void> retell(String user) {
+        return call(user, "retell").replaceWithVoid();
+    }
+
     /** Listens on this replica's Pub/Sub connection, which subscribes again after every reconnect. */
     @Override
     public Uni<Void> listen(InboxListener listener) {
