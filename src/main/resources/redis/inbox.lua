@@ -7,6 +7,7 @@
 --   (counter). Only store takes several users; every other op one.
 -- ARGV: op, now (epoch ms, the relay's clock), then per op:
 --   store: id, expires, body, max_items            -> per user: 1 stored, 0 held already or expired
+--   expire:                                         -> 0 (only drops expired items; takes several users)
 --   list: filter (unread|read|archived|all), limit, before ('' for the newest)
 --                                                   -> unread, total, next ('' none) and per item: id, flags, body;
 --                                                      or {-1} when before is not held
@@ -160,6 +161,14 @@ if op == 'store' then
     redis.call('PUBLISH', CHANGES, cjson.encode({ change = 'added', items = { { id, 0, body } }, users = told }))
   end
   return stored
+end
+
+if op == 'expire' then
+  for n = 0, #KEYS / 9 - 1 do
+    select(n)
+    drop_expired()
+  end
+  return 0
 end
 
 select(0)

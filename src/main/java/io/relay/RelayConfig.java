@@ -300,8 +300,9 @@ public interface RelayConfig {
         int maxItems();
 
         /**
-         * {@code relay.inbox.sweep-interval}: how often the memory engine drops expired items of inboxes
-         * nobody reads (a read never shows an expired item; Redis expires them by itself).
+         * {@code relay.inbox.sweep-interval}: how often expired items are dropped from the inboxes of the
+         * users connected to a replica (their connections are told), and on the memory engine from every
+         * inbox (a read never shows an expired item; Redis expires a user's keys with the last item).
          */
         @WithDefault("30s")
         Duration sweepInterval();

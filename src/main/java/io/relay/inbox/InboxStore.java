@@ -58,6 +58,12 @@ public interface InboxStore {
     Uni<Void> delivered(String user, List<String> ids);
 
     /**
+     * Drops the expired items of these users' inboxes now, telling each removal, rather than at the
+     * next operation on them: for users whose connections are to learn of expiries as they happen.
+     */
+    Uni<Void> dropExpired(List<String> users);
+
+    /**
      * Tells every replica the user's counts as they are, as an {@code updated} change with no items, in
      * order with the changes of the user's inbox: for connections that may have missed changes.
      */

@@ -8,16 +8,19 @@ import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.Startup;
+import io.relay.RelayConfig;
 import io.relay.inbox.InboxEvent;
 import io.relay.inbox.InboxListener;
 import io.relay.inbox.InboxStore;
 import io.smallrye.mutiny.Multi;
+import io.vertx.core.Vertx;
 
 /**
  * Takes every inbox change the engine reports to the user's live sessions on this replica, each on
  * its own event loop, in the order of the changes; items added are marked {@code delivered} once one
  * session wrote them. After an interruption of the engine's fan-out, the users connected here are told
- * their counts again.
+ * their counts again; every {@code relay.inbox.sweep-interval} their expired items are dropped, so that
+ * their connections learn of expiries when they come.
  */
 @Startup
 @Singleton
@@ -29,13 +32,23 @@ public class InboxFeed implements InboxListener {
     private final Hub hub;
     private final InboxStore store;
 
-    public InboxFeed(Hub hub, InboxStore store) {
+    public InboxFeed(Hub hub, InboxStore store, Vertx vertx, RelayConfig config) {
         this.hub = hub;
         this.store = store;
         hub.whenResumed(this::retellAll);
+        vertx.setPeriodic(config.inbox().sweepInterval().toMillis(), id -> dropExpiredOfConnectedUsers());
         // a failure here is retried by the engine's reconnect (Redis subscribes again to everything)
         store.listen(this).subscribe().with(ok -> {
         }, failure -> LOG.warnf("not yet listening to inbox changes: %s", failure.toString()));
+    }
+
+    /** So that connections learn of an expiry when it comes, not at the user's next change. */
+    private void dropExpiredOfConnectedUsers() {
+        List<String> users = hub.users();
+        if (!users.isEmpty()) {
+            store.dropExpired(users).subscribe().with(done -> {
+            }, failure -> LOG.debugf("could not drop expired inbox items: %s", failure.toString()));
+        }
     }
 
     /**

@@ -256,6 +256,7 @@ public abstract class InboxStoreContractTest {
         store.mark("nobody", new InboxMark(null, InboxMark.Flag.READ, true)).await().atMost(WAIT);
         store.retell("nobody").await().atMost(WAIT);
         store.delivered("nobody", List.of("n")).await().atMost(WAIT);
+        store.dropExpired(List.of("nobody")).await().atMost(WAIT);
         assertFalse(holdsAnyState());
     }
 
@@ -296,6 +297,21 @@ public abstract class InboxStoreContractTest {
             assertEquals(entry.id(), added.items().get(0).id());
             assertEquals(counts(user), added.counts());
         }
+    }
+
+    @Test
+    void expiredItemsOfNamedUsersAreDroppedAndToldAtOnce() {
+        String carls = store("carl", entry("brief", Duration.ofSeconds(10)));
+        store("dora", entry("lasting"));
+        String doras = store("dora", entry("brief", Duration.ofSeconds(10)));
+        clock.advance(Duration.ofSeconds(10));
+        store.dropExpired(List.of("carl", "dora", "nobody")).await().atMost(WAIT);
+        assertEquals(InboxEvent.removed("carl", List.of(carls), InboxCounts.EMPTY), eventsOf("carl", 2).get(1));
+        assertEquals(InboxEvent.removed("dora", List.of(doras), new InboxCounts(1, 1)), eventsOf("dora", 3).get(2));
+        store.dropExpired(List.of("carl", "dora")).await().atMost(WAIT);
+        store("dora", entry("after"));
+        assertEquals(InboxEvent.Change.added, eventsOf("dora", 4).get(3).change(), "nothing more to drop, nothing told");
+        assertEquals(2, eventsOf("carl", 2).size());
     }
 
     @Test

@@ -167,6 +167,15 @@ public final class MemoryInboxStore implements InboxStore {
     }
 
     @Override
+    public Uni<Void> dropExpired(List<String> users) {
+        return Uni.createFrom().item(() -> {
+            // the expired items go before any action on an inbox
+            users.forEach(user -> locked(user, false, inbox -> null));
+            return null;
+        });
+    }
+
+    @Override
     public Uni<Void> retell(String user) {
         return read(user, inbox -> {
             listener.onInboxEvent(InboxEvent.updated(user, List.of(), inbox == null ? InboxCounts.EMPTY : inbox.counts()));

@@ -82,6 +82,29 @@ public final class RedisInboxStore implements InboxStore {
 
     /** One script call per {@value #USERS_PER_STORE} users, a few in flight at once. */
     @Override
+    public Uni<Void> dropExpired(List<String> users) {
+        if (users.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<String> args = List.of("expire", Long.toString(clock.millis()));
+        return Uni.join().all(byChunk(users).stream().map(keys -> INBOX.run(redis, keys, args)
+                .onFailure().transform(RedisFailures::unavailable)).toList())
+                .usingConcurrencyOf(STORE_CONCURRENCY).andFailFast().replaceWithVoid();
+    }
+
+    /** The keys of each {@value #USERS_PER_STORE} users, in order. */
+    private static List<List<String>> byChunk(List<String> users) {
+        List<List<String>> chunks = new ArrayList<>();
+        for (int from = 0; from < users.size(); from += USERS_PER_STORE) {
+            List<String> keys = new ArrayList<>(USERS_PER_STORE * KEYS_PER_USER);
+            users.subList(from, Math.min(users.size(), from + USERS_PER_STORE)).forEach(user -> keys.addAll(keys(user)));
+            chunks.add(keys);
+        }
+        return chunks;
+    }
+
+    /** One script call per {@value #USERS_PER_STORE} users, a few in flight at once. */
+    @Override
     public Uni<Integer> store(List<String> users, InboxEntry entry) {
         if (users.isEmpty()) {
             return Uni.createFrom().item(0);
@@ -89,11 +112,10 @@ public final class RedisInboxStore implements InboxStore {
         List<String> args = List.of("store", Long.toString(clock.millis()), entry.id(),
                 Long.toString(entry.expiresAt().toEpochMilli()), InboxItemBody.encode(entry), Integer.toString(maxItems));
         List<Uni<List<String>>> stores = new ArrayList<>();
-        for (int from = 0; from < users.size(); from += USERS_PER_STORE) {
-            List<String> chunk = users.subList(from, Math.min(users.size(), from + USERS_PER_STORE));
-            List<String> keys = new ArrayList<>(chunk.size() * KEYS_PER_USER);
-            chunk.forEach(user -> keys.addAll(keys(user)));
-            stores.add(INBOX.run(redis, keys, args).onFailure().transform(RedisFailures::unavailable).map(reply -> {
+        List<List<String>> chunks = byChunk(users);
+        for (int c = 0; c < chunks.size(); c++) {
+            List<String> chunk = users.subList(c * USERS_PER_STORE, Math.min(users.size(), (c + 1) * USERS_PER_STORE));
+            stores.add(INBOX.run(redis, chunks.get(c), args).onFailure().transform(RedisFailures::unavailable).map(reply -> {
                 List<String> stored = new ArrayList<>(chunk.size());
                 for (int i = 0; i < chunk.size(); i++) {
                     if (reply.get(i).toInteger() == 1) {
