@@ -23,6 +23,11 @@ public record InboxEvent(String user, Change change, List<InboxItem> items, List
         return new InboxEvent(user, Change.removed, List.of(), ids, counts);
     }
 
+    /** An {@code updated} change with no items: the counts told again ({@link InboxStore#retell}). */
+    public boolean isRetelling() {
+        return change == Change.updated && items.isEmpty();
+    }
+
     /** The ids the change is about, whatever its kind. */
     public List<String> touched() {
         return change == Change.removed ? ids : items.stream().map(InboxItem::id).toList();

@@ -19,7 +19,7 @@ import io.vertx.core.Vertx;
  * Takes every inbox change the engine reports to the user's live sessions on this replica, each on
  * its own event loop, in the order of the changes; items added are marked {@code delivered} once one
  * session wrote them. After an interruption of the engine's fan-out, the users connected here are told
- * their counts again; every {@code relay.inbox.sweep-interval} their expired items are dropped, so that
+ * their counts again (a connection that has them already is not); every {@code relay.inbox.sweep-interval} their expired items are dropped, so that
  * their connections learn of expiries when they come.
  */
 @Startup
@@ -72,7 +72,14 @@ public class InboxFeed implements InboxListener {
         AtomicBoolean delivered = new AtomicBoolean(event.change() != InboxEvent.Change.added);
         for (Session session : sessions) {
             session.eventLoop().execute(() -> {
-                if (!session.isClosed() && session.outbound().inbox(event) && delivered.compareAndSet(false, true)) {
+                if (session.isClosed() || (event.isRetelling() && event.counts().equals(session.inboxCounts()))) {
+                    return; // counts told again that this connection has already
+                }
+                if (!session.outbound().inbox(event)) {
+                    return;
+                }
+                session.inboxCounts(event.counts());
+                if (delivered.compareAndSet(false, true)) {
                     store.delivered(event.user(), event.touched()).subscribe().with(ok -> {
                     }, failure -> LOG.debugf("could not mark inbox items delivered: %s", failure.toString()));
                 }

@@ -8,6 +8,7 @@ import java.util.concurrent.ScheduledFuture;
 import io.netty.channel.EventLoop;
 import io.relay.auth.Subscriber;
 import io.relay.channel.ChannelName;
+import io.relay.inbox.InboxCounts;
 
 /**
  * One subscriber connection on any transport. Owned by one event loop ({@link #eventLoop()}): the
@@ -24,6 +25,8 @@ public final class Session {
     private final Map<ChannelName, Subscription> subscriptions = new LinkedHashMap<>();
     private Subscriber subscriber;
     private ScheduledFuture<?> expiry;
+    /** The inbox counts the connection was told last, or will be right after its welcome; null before. */
+    private InboxCounts inboxCounts;
     private boolean closed;
 
     Session(Subscriber subscriber, EventLoop eventLoop, Outbound outbound, int maxPending, Clock clock) {
@@ -64,6 +67,14 @@ public final class Session {
 
     Clock clock() {
         return clock;
+    }
+
+    InboxCounts inboxCounts() {
+        return inboxCounts;
+    }
+
+    void inboxCounts(InboxCounts told) {
+        inboxCounts = told;
     }
 
     Map<ChannelName, Subscription> subscriptions() {

@@ -131,7 +131,13 @@ public class SubscriptionService {
     public Uni<List<SubscriptionStart>> start(Session session, List<ChannelRequest> requests, int replayLimit,
             Consumer<Welcome> welcome) {
         return subscribe(session, requests, replayLimit, inbox.counts(session.subscriber().userId()),
-                (starts, counts) -> welcome.accept(new Welcome(starts, counts)));
+                (starts, counts) -> {
+                    // changes that came meanwhile follow the welcome: the last of them is what the connection keeps
+                    if (session.inboxCounts() == null) {
+                        session.inboxCounts(counts);
+                    }
+                    welcome.accept(new Welcome(starts, counts));
+                });
     }
 
     private Uni<List<SubscriptionStart>> subscribe(Session session, List<ChannelRequest> requests, int replayLimit,

@@ -3,6 +3,7 @@ package io.relay.transport;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 import io.relay.inbox.InboxEvent;
 
@@ -18,14 +19,17 @@ public final class EarlyInboxEvents {
 
     private List<InboxEvent> held = new ArrayList<>(0);
 
-    /** Whether the welcome is out: changes are then written as they come. */
-    public boolean welcomed() {
-        return held == null;
-    }
-
-    /** Holds a change until the welcome; false when {@value #LIMIT} are held already. */
-    public boolean hold(InboxEvent event) {
+    /**
+     * Writes the change once the welcome is out, holds it before; when {@value #LIMIT} are held already
+     * it runs {@code overflow} (which ends the stream) instead. Returns whether the change was or will be
+     * written.
+     */
+    public boolean take(InboxEvent event, Predicate<InboxEvent> write, Runnable overflow) {
+        if (held == null) {
+            return write.test(event);
+        }
         if (held.size() == LIMIT) {
+            overflow.run();
             return false;
         }
         held.add(event);

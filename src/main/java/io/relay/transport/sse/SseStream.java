@@ -125,17 +125,7 @@ final class SseStream implements Outbound {
 
     @Override
     public boolean inbox(InboxEvent event) {
-        if (closed) {
-            return false;
-        }
-        if (!early.welcomed()) {
-            if (!early.hold(event)) {
-                close(CloseCode.SLOW_CONSUMER);
-                return false;
-            }
-            return true;
-        }
-        return writeInbox(event);
+        return !closed && early.take(event, this::writeInbox, () -> close(CloseCode.SLOW_CONSUMER));
     }
 
     /** {@code event: inbox} without an id: the cursor names channel positions, which an inbox change does not move. */

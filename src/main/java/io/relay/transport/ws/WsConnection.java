@@ -134,17 +134,7 @@ final class WsConnection implements Outbound {
 
     @Override
     public boolean inbox(InboxEvent event) {
-        if (closing) {
-            return false;
-        }
-        if (!earlyInbox.welcomed()) {
-            if (!earlyInbox.hold(event)) {
-                close(CloseCode.SLOW_CONSUMER);
-                return false;
-            }
-            return true;
-        }
-        return writeInbox(event);
+        return !closing && earlyInbox.take(event, this::writeInbox, () -> close(CloseCode.SLOW_CONSUMER));
     }
 
     private boolean writeInbox(InboxEvent event) {
