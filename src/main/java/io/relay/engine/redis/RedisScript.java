@@ -52,7 +52,8 @@ public final class RedisScript {
         return request;
     }
 
-    static Uni<Response> send(Redis redis, Request request) {
+    /** Sends one command; the Uni sends it when subscribed to. */
+    public static Uni<Response> send(Redis redis, Request request) {
         return Uni.createFrom().completionStage(() -> redis.send(request).toCompletionStage());
     }
 

@@ -87,20 +87,7 @@ public final class RedisInboxStore implements InboxStore {
             return Uni.createFrom().voidItem();
         }
         List<String> args = List.of("expire", Long.toString(clock.millis()));
-        return Uni.join().all(byChunk(users).stream().map(keys -> INBOX.run(redis, keys, args)
-                .onFailure().transform(RedisFailures::unavailable)).toList())
-                .usingConcurrencyOf(STORE_CONCURRENCY).andFailFast().replaceWithVoid();
-    }
-
-    /** The keys of each {@value #USERS_PER_STORE} users, in order. */
-    private static List<List<String>> byChunk(List<String> users) {
-        List<List<String>> chunks = new ArrayList<>();
-        for (int from = 0; from < users.size(); from += USERS_PER_STORE) {
-            List<String> keys = new ArrayList<>(USERS_PER_STORE * KEYS_PER_USER);
-            users.subList(from, Math.min(users.size(), from + USERS_PER_STORE)).forEach(user -> keys.addAll(keys(user)));
-            chunks.add(keys);
-        }
-        return chunks;
+        return inFlight(byChunk(users).stream().map(chunk -> run(keysOf(chunk), args)).toList()).replaceWithVoid();
     }
 
     /** One script call per {@value #USERS_PER_STORE} users, a few in flight at once. */
@@ -111,22 +98,36 @@ public final class RedisInboxStore implements InboxStore {
         }
         List<String> args = List.of("store", Long.toString(clock.millis()), entry.id(),
                 Long.toString(entry.expiresAt().toEpochMilli()), InboxItemBody.encode(entry), Integer.toString(maxItems));
-        List<Uni<List<String>>> stores = new ArrayList<>();
-        List<List<String>> chunks = byChunk(users);
-        for (int c = 0; c < chunks.size(); c++) {
-            List<String> chunk = users.subList(c * USERS_PER_STORE, Math.min(users.size(), (c + 1) * USERS_PER_STORE));
-            stores.add(INBOX.run(redis, chunks.get(c), args).onFailure().transform(RedisFailures::unavailable).map(reply -> {
-                List<String> stored = new ArrayList<>(chunk.size());
-                for (int i = 0; i < chunk.size(); i++) {
-                    if (reply.get(i).toInteger() == 1) {
-                        stored.add(chunk.get(i));
-                    }
+        return inFlight(byChunk(users).stream().map(chunk -> run(keysOf(chunk), args).map(reply -> {
+            List<String> stored = new ArrayList<>(chunk.size());
+            for (int i = 0; i < chunk.size(); i++) {
+                if (reply.get(i).toInteger() == 1) {
+                    stored.add(chunk.get(i));
                 }
-                return stored;
-            }));
+            }
+            return stored;
+        })).toList()).chain(stored -> remember(entry, stored.stream().flatMap(List::stream).toList()));
+    }
+
+    /** The users, {@value #USERS_PER_STORE} at a time, in order. */
+    private static List<List<String>> byChunk(List<String> users) {
+        List<List<String>> chunks = new ArrayList<>();
+        for (int from = 0; from < users.size(); from += USERS_PER_STORE) {
+            chunks.add(users.subList(from, Math.min(users.size(), from + USERS_PER_STORE)));
         }
-        return Uni.join().all(stores).usingConcurrencyOf(STORE_CONCURRENCY).andFailFast()
-                .chain(stored -> remember(entry, stored.stream().flatMap(List::stream).toList()));
+        return chunks;
+    }
+
+    /** The keys of each user, one after the other, as {@code inbox.lua} takes several users. */
+    private static List<String> keysOf(List<String> users) {
+        List<String> keys = new ArrayList<>(users.size() * KEYS_PER_USER);
+        users.forEach(user -> keys.addAll(keys(user)));
+        return keys;
+    }
+
+    /** The calls of one operation, {@value #STORE_CONCURRENCY} in flight at once; the first failure fails it. */
+    private static <T> Uni<List<T>> inFlight(List<Uni<T>> calls) {
+        return Uni.join().all(calls).usingConcurrencyOf(STORE_CONCURRENCY).andFailFast();
     }
 
     /** Notes who holds the notification, until it expires, so that a recall finds them. */
@@ -193,7 +194,7 @@ public final class RedisInboxStore implements InboxStore {
 
     @Override
     public Uni<List<String>> recall(String id) {
-        return Uni.createFrom().completionStage(() -> redis.send(Request.cmd(Command.SMEMBERS).arg(holders(id))).toCompletionStage())
+        return RedisScript.send(redis, Request.cmd(Command.SMEMBERS).arg(holders(id)))
                 .onFailure().transform(RedisFailures::unavailable)
                 .chain(members -> {
                     List<Uni<String>> removals = new ArrayList<>();
@@ -204,8 +205,7 @@ public final class RedisInboxStore implements InboxStore {
                     if (removals.isEmpty()) {
                         return Uni.createFrom().item(List.<String>of());
                     }
-                    return Uni.join().all(removals).usingConcurrencyOf(STORE_CONCURRENCY).andFailFast()
-                            .map(users -> users.stream().filter(user -> user != null).toList());
+                    return inFlight(removals).map(users -> users.stream().filter(user -> user != null).toList());
                 });
     }
 
@@ -288,7 +288,11 @@ public final class RedisInboxStore implements InboxStore {
         argv.add(op);
         argv.add(Long.toString(clock.millis()));
         argv.addAll(List.of(args));
-        return INBOX.run(redis, keys(user), argv).onFailure().transform(RedisFailures::unavailable);
+        return run(keys(user), argv);
+    }
+
+    private Uni<Response> run(List<String> keys, List<String> args) {
+        return INBOX.run(redis, keys, args).onFailure().transform(RedisFailures::unavailable);
     }
 
     private static String flag(Boolean value) {
